@@ -64,12 +64,13 @@ type Principal struct {
 // Actor is how the principal appears in audit events.
 func (p Principal) Actor() string {
 	if p.TokenID == "" {
-		return string(p.Role)
+		return "cli"
 	}
 	return "token:" + p.TokenID
 }
 
-// System is the principal of the CLI and of background jobs acting on the operator's behalf.
+// System is the principal of the CLI and of background jobs acting on the operator's
+// behalf; its audit events name the actor "cli".
 var System = Principal{Role: RoleOperatorAdmin}
 
 // Store keeps tokens. Each change appends its audit event in the same transaction.

@@ -1,0 +1,125 @@
+// Package jobs is custos's background work, on river: durable, retried, unique and
+// periodic jobs that survive restarts and run once even when several instances share a
+// PostgreSQL database. The same workers run on SQLite through river's SQLite driver
+// (one connection, poll-only, as its documentation asks).
+//
+// Workers here only call domain services; they never reach into a store themselves.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Config says how jobs run. A zero interval schedules no periodic job, so tests can run
+// work once by hand (RunOnce-style) without a goroutine ticking behind them.
+type Config struct {
+	// AuditVerifyInterval is how often the whole audit log is re-verified.
+	AuditVerifyInterval time.Duration
+	// PollOnly avoids LISTEN/NOTIFY (required on SQLite).
+	PollOnly bool
+	// FetchPollInterval is how often an idle worker looks for jobs (default 1s).
+	FetchPollInterval time.Duration
+	// Workers is how many jobs run at once on this instance (default 2).
+	Workers int
+	Logger  *slog.Logger
+}
+
+// Runner is the queue as the rest of custos sees it, whatever the engine.
+type Runner interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	// EnqueueAuditVerify asks for an audit verification now, unless one is pending.
+	EnqueueAuditVerify(ctx context.Context) error
+}
+
+// Services are the domain operations the workers call.
+type Services struct {
+	AuditVerify func(ctx context.Context) error
+}
+
+type client[TTx any] struct {
+	c *river.Client[TTx]
+}
+
+// New builds a runner on a river driver (riversqlite or riverpgxv5).
+func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Runner, error) {
+	if svc.AuditVerify == nil {
+		return nil, errors.New("jobs: AuditVerify service missing")
+	}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &auditVerifyWorker{verify: svc.AuditVerify}); err != nil {
+		return nil, err
+	}
+	n := cfg.Workers
+	if n <= 0 {
+		n = 2
+	}
+	poll := cfg.FetchPollInterval
+	if poll <= 0 {
+		poll = time.Second
+	}
+	var periodic []*river.PeriodicJob
+	if cfg.AuditVerifyInterval > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(
+			river.PeriodicInterval(cfg.AuditVerifyInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return AuditVerifyArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true},
+		))
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	c, err := river.NewClient(driver, &river.Config{
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}},
+		Workers:           workers,
+		PeriodicJobs:      periodic,
+		PollOnly:          cfg.PollOnly,
+		FetchPollInterval: poll,
+		FetchCooldown:     min(poll, 100*time.Millisecond),
+		JobTimeout:        time.Hour,
+		Logger:            logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &client[TTx]{c: c}, nil
+}
+
+func (c *client[TTx]) Start(ctx context.Context) error { return c.c.Start(ctx) }
+func (c *client[TTx]) Stop(ctx context.Context) error  { return c.c.Stop(ctx) }
+
+func (c *client[TTx]) EnqueueAuditVerify(ctx context.Context) error {
+	_, err := c.c.Insert(ctx, AuditVerifyArgs{}, nil)
+	return err
+}
+
+// AuditVerifyArgs asks for a full verification of the audit log. It is unique while
+// pending: asking twice before it runs queues it once.
+type AuditVerifyArgs struct{}
+
+func (AuditVerifyArgs) Kind() string { return "audit_verify" }
+
+func (AuditVerifyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}}
+}
+
+type auditVerifyWorker struct {
+	river.WorkerDefaults[AuditVerifyArgs]
+	verify func(ctx context.Context) error
+}
+
+func (w *auditVerifyWorker) Work(ctx context.Context, _ *river.Job[AuditVerifyArgs]) error {
+	return w.verify(ctx)
+}
