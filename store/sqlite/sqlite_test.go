@@ -22,3 +22,16 @@ func TestContract(t *testing.T) {
 		}
 	})
 }
+
+func BenchmarkAppend(b *testing.B) {
+	storetest.BenchAppendSizes(b, func(b testing.TB) storetest.Opener {
+		dir := b.TempDir()
+		return func(signer *auditlog.Signer) (storetest.Store, error) {
+			s, err := sqlite.Open(context.Background(), dir, signer)
+			if err == nil {
+				b.Cleanup(func() { s.Close() })
+			}
+			return s, err
+		}
+	})
+}

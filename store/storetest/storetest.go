@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -292,4 +293,21 @@ func BenchAppend(b *testing.B, open Opener, prefill, batch int) {
 		fill(batch)
 	}
 	b.ReportMetric(float64(b.N*batch)/time.Since(start).Seconds(), "events/s")
+}
+
+// BenchAppendSizes runs BenchAppend on logs of 1k, 100k and 1M events (set
+// CUSTOS_BENCH_SIZES=small to stop at 100k), one event per transaction and 1000 per
+// transaction, so that the rate can be compared as the log grows.
+func BenchAppendSizes(b *testing.B, engine Engine) {
+	sizes := []int{1_000, 100_000, 1_000_000}
+	if os.Getenv("CUSTOS_BENCH_SIZES") == "small" {
+		sizes = sizes[:2]
+	}
+	for _, size := range sizes {
+		for _, batch := range []int{1, 1000} {
+			b.Run(fmt.Sprintf("log=%d/batch=%d", size, batch), func(b *testing.B) {
+				BenchAppend(b, engine(b), size, batch)
+			})
+		}
+	}
 }
