@@ -1,0 +1,233 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"golang.org/x/mod/sumdb/note"
+
+	"custos.dev/custos"
+	"custos.dev/custos/auditlog"
+	"custos.dev/custos/auth"
+	"custos.dev/custos/httpapi"
+	"custos.dev/custos/jobs"
+	"custos.dev/custos/policy"
+	"custos.dev/custos/store/postgres"
+	"custos.dev/custos/store/sqlite"
+)
+
+// Store is every store interface custos needs, on one engine.
+type Store interface {
+	auth.Store
+	auditlog.Store
+	Ping(ctx context.Context) error
+	VerifierKey(ctx context.Context) (string, error)
+	Close() error
+}
+
+// App is a wired custos.
+type App struct {
+	Config Config
+	Log    *slog.Logger
+	Store  Store
+	Signer *auditlog.Signer
+	Policy *policy.Engine
+	// PolicyDocument is the statement-as-code text in force.
+	PolicyDocument []byte
+	Auth           *auth.Service
+	Registry       *prometheus.Registry
+
+	newJobs  func(jobs.Services, jobs.Config) (jobs.Runner, error)
+	pollOnly bool
+}
+
+// NewLogger returns the structured logger the config asks for, on w.
+func NewLogger(cfg Config, w *os.File) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// KeyMode says what Open does when the audit signing key file is missing.
+type KeyMode int
+
+const (
+	KeyCreate   KeyMode = iota // generate it (serve, migrate, token)
+	KeyOptional                // go on without a signer: the app can read and verify, not append
+)
+
+// Open validates cfg, loads the policy and the audit key, and opens the store (applying
+// migrations).
+func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	doc, eng, err := LoadPolicy(cfg.Policy)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := LoadSigner(cfg.AuditKeyPath(), cfg.AuditOrigin, keys == KeyCreate)
+	if errors.Is(err, fs.ErrNotExist) && keys == KeyOptional {
+		signer, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Signer: signer, Policy: eng, PolicyDocument: doc, Registry: prometheus.NewRegistry()}
+	if cfg.DB != "" {
+		s, err := postgres.Open(ctx, cfg.DB, signer)
+		if err != nil {
+			return nil, err
+		}
+		a.Store = s
+		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
+			return jobs.New(riverpgxv5.New(s.Pool), svc, jc)
+		}
+	} else {
+		s, err := sqlite.Open(ctx, cfg.Data, signer)
+		if err != nil {
+			return nil, err
+		}
+		a.Store = s
+		a.pollOnly = true
+		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
+			return jobs.New(riversqlite.New(s.River), svc, jc)
+		}
+	}
+	a.Auth = auth.NewService(a.Store)
+	return a, nil
+}
+
+// LoadPolicy reads and compiles the statement-as-code file, or the embedded default.
+func LoadPolicy(path string) ([]byte, *policy.Engine, error) {
+	if path == "" {
+		return policy.DefaultDocument(), policy.Default(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("policy: %w", err)
+	}
+	doc, err := policy.Parse(path, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := policy.Compile(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, eng, nil
+}
+
+// VerifyAudit re-verifies the whole audit log against the signer's key.
+func (a *App) VerifyAudit(ctx context.Context) (auditlog.Report, error) {
+	return auditlog.Verify(ctx, a.Store, a.Signer.Verifier())
+}
+
+// VerifyAuditWith re-verifies the whole audit log against a verifier key given as text
+// (name+hash+base64), as an auditor holding the published key would.
+func (a *App) VerifyAuditWith(ctx context.Context, vkey string) (auditlog.Report, error) {
+	v, err := note.NewVerifier(strings.TrimSpace(vkey))
+	if err != nil {
+		return auditlog.Report{}, custos.FieldError(custos.KindInvalid, "verifier-key", "not a note verifier key (name+hash+base64)")
+	}
+	return auditlog.Verify(ctx, a.Store, v)
+}
+
+// Handler is the HTTP API.
+func (a *App) Handler() http.Handler {
+	return httpapi.New(httpapi.Deps{
+		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy,
+		PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
+	})
+}
+
+// Serve runs the HTTP server and the background jobs until ctx ends, then shuts down
+// gracefully. ready, if not nil, receives the listening address.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	verified := prometheus.NewGauge(prometheus.GaugeOpts{Name: "custos_audit_verified_size", Help: "Events in the audit log at its last successful verification."})
+	failures := prometheus.NewCounter(prometheus.CounterOpts{Name: "custos_audit_verify_failures_total", Help: "Audit log verifications that found the log broken."})
+	a.Registry.MustRegister(verified, failures)
+	runner, err := a.newJobs(jobs.Services{AuditVerify: func(ctx context.Context) error {
+		rep, err := a.VerifyAudit(ctx)
+		var f *auditlog.Failure
+		if errors.As(err, &f) {
+			failures.Inc()
+			a.Log.ErrorContext(ctx, "audit log verification failed", "first_bad_index", f.Index, "reason", f.Reason)
+			return nil // a broken log is reported, not retried
+		}
+		if err != nil {
+			return err
+		}
+		verified.Set(float64(rep.Size))
+		a.Log.InfoContext(ctx, "audit log verified", "size", rep.Size, "checkpoints", rep.Checkpoints)
+		return nil
+	}}, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval, PollOnly: a.pollOnly, Logger: a.Log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if err := runner.Start(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("custos serving", "addr", ln.Addr().String(), "engine", a.engineName(), "audit_key", a.Signer.VerifierKey())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	serr := srv.Shutdown(shutdown)
+	jerr := runner.Stop(shutdown)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return errors.Join(err, serr, jerr)
+}
+
+func (a *App) engineName() string {
+	if a.Config.DB != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Close releases the store.
+func (a *App) Close() error {
+	if a.Store == nil {
+		return nil
+	}
+	return a.Store.Close()
+}

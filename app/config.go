@@ -1,0 +1,150 @@
+// Package app wires custos together: configuration → stores → services → servers. It is
+// the only package besides cmd/custos that knows every other one, and it holds no logic of
+// its own beyond that wiring.
+package app
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"custos.dev/custos"
+)
+
+// Config is everything custos can be told. Precedence: flags, then CUSTOS_* environment
+// variables, then the config file, then DefaultConfig.
+type Config struct {
+	// Addr is where the HTTP server listens.
+	Addr string `yaml:"addr"`
+	// Data is the data folder: the SQLite database and, unless AuditKey says otherwise,
+	// the audit signing key.
+	Data string `yaml:"data"`
+	// DB is a PostgreSQL connection string; empty means embedded SQLite in Data.
+	DB string `yaml:"db"`
+	// AuditKey is the file holding the audit log's Ed25519 note signing key; created on
+	// first use if absent. Instances sharing a database must share it.
+	AuditKey string `yaml:"audit_key"`
+	// AuditOrigin names the log in its checkpoints.
+	AuditOrigin string `yaml:"audit_origin"`
+	// Policy is a statement-as-code file; empty means the embedded default.
+	Policy string `yaml:"policy"`
+	// Region is where this instance stores data (R-RES-1).
+	Region string `yaml:"region"`
+	// AuditVerifyInterval is how often the background job re-verifies the audit log
+	// (0 turns it off).
+	AuditVerifyInterval time.Duration `yaml:"audit_verify_interval"`
+	// LogLevel is debug, info, warn or error; LogFormat is json or text.
+	LogLevel  string `yaml:"log_level"`
+	LogFormat string `yaml:"log_format"`
+}
+
+// DefaultConfig is what custos runs with when told nothing.
+func DefaultConfig() Config {
+	return Config{
+		Addr:                "127.0.0.1:8080",
+		Data:                "custos-data",
+		AuditOrigin:         "custos.local/audit",
+		Region:              "cn-north",
+		AuditVerifyInterval: time.Hour,
+		LogLevel:            "info",
+		LogFormat:           "json",
+	}
+}
+
+// AuditKeyPath is the signing key file in effect.
+func (c *Config) AuditKeyPath() string {
+	if c.AuditKey != "" {
+		return c.AuditKey
+	}
+	return filepath.Join(c.Data, "audit-signing.key")
+}
+
+// Validate checks the configuration; its errors name the setting at fault.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return custos.FieldError(custos.KindInvalid, "addr", "want HOST:PORT")
+	}
+	if c.Data == "" {
+		return custos.FieldError(custos.KindInvalid, "data", "required")
+	}
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return custos.FieldError(custos.KindInvalid, "db", "want a postgres:// URL")
+	}
+	if c.AuditOrigin == "" || strings.ContainsAny(c.AuditOrigin, "+ \n") {
+		return custos.FieldError(custos.KindInvalid, "audit_origin", "want a name without spaces or '+'")
+	}
+	if c.Region == "" {
+		return custos.FieldError(custos.KindInvalid, "region", "required")
+	}
+	if c.AuditVerifyInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "audit_verify_interval", "must not be negative")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return custos.FieldError(custos.KindInvalid, "log_level", "want debug, info, warn or error")
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		return custos.FieldError(custos.KindInvalid, "log_format", "want json or text")
+	}
+	return nil
+}
+
+// LoadFile overlays the settings of a YAML config file on c; unknown keys are errors.
+func (c *Config) LoadFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	if err := yaml.UnmarshalWithOptions(data, c, yaml.Strict()); err != nil {
+		return fmt.Errorf("config file %s: %s", path, yaml.FormatError(err, false, true))
+	}
+	return nil
+}
+
+// Env lists the environment variable of each setting.
+var Env = map[string]string{
+	"addr":                  "CUSTOS_ADDR",
+	"data":                  "CUSTOS_DATA",
+	"db":                    "CUSTOS_DB",
+	"audit_key":             "CUSTOS_AUDIT_KEY",
+	"audit_origin":          "CUSTOS_AUDIT_ORIGIN",
+	"policy":                "CUSTOS_POLICY",
+	"region":                "CUSTOS_REGION",
+	"audit_verify_interval": "CUSTOS_AUDIT_VERIFY_INTERVAL",
+	"log_level":             "CUSTOS_LOG_LEVEL",
+	"log_format":            "CUSTOS_LOG_FORMAT",
+}
+
+// LoadEnv overlays CUSTOS_* variables on c.
+func (c *Config) LoadEnv(getenv func(string) string) error {
+	set := func(key string, dst *string) {
+		if v := getenv(Env[key]); v != "" {
+			*dst = v
+		}
+	}
+	set("addr", &c.Addr)
+	set("data", &c.Data)
+	set("db", &c.DB)
+	set("audit_key", &c.AuditKey)
+	set("audit_origin", &c.AuditOrigin)
+	set("policy", &c.Policy)
+	set("region", &c.Region)
+	set("log_level", &c.LogLevel)
+	set("log_format", &c.LogFormat)
+	if v := getenv(Env["audit_verify_interval"]); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return custos.FieldError(custos.KindInvalid, Env["audit_verify_interval"], "want a duration such as 1h")
+		}
+		c.AuditVerifyInterval = d
+	}
+	return nil
+}

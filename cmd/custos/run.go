@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"custos.dev/custos"
+	"custos.dev/custos/app"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and found a problem (a broken log, an invalid policy)
+	exitUsage = 2 // bad flags or arguments, or custos could not start
+)
+
+// Main is the program, with its environment made explicit so that tests run it in
+// process exactly as the binary does.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr *os.File
+	Getenv func(string) string
+	// Ready, if set, is told the address serve listens on.
+	Ready func(addr string)
+}
+
+// NewMain returns a Main on the process's own streams and environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+const usage = `custos makes a privacy statement run.
+
+Usage:
+  custos serve            [flags]   run the HTTP API and background jobs
+  custos migrate          [flags]   apply database migrations and exit
+  custos token create     --role ROLE [--tenant ID] [--label TEXT] [flags]
+  custos token list       [flags]
+  custos token revoke ID  [flags]
+  custos policy check     [FILE]    validate a statement-as-code document (default: embedded)
+  custos audit verify     [--verifier-key KEY] [flags]
+  custos scan             [--json] [--redact=mask|tag|token] [FILE...]
+  custos version
+
+Common flags (also CUSTOS_* variables and a --config YAML file; flags win):
+  --addr HOST:PORT   listen address (CUSTOS_ADDR, default 127.0.0.1:8080)
+  --data DIR         data folder for SQLite and the audit key (CUSTOS_DATA, default ./custos-data)
+  --db URL           PostgreSQL instead of SQLite (CUSTOS_DB)
+  --audit-key FILE   audit signing key (CUSTOS_AUDIT_KEY, default DIR/audit-signing.key)
+  --policy FILE      statement-as-code file (CUSTOS_POLICY, default embedded)
+  --config FILE      YAML config file (CUSTOS_CONFIG)
+`
+
+// Run runs one command line and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, rest)
+	case "migrate":
+		return m.migrate(ctx, rest)
+	case "token":
+		return m.token(ctx, rest)
+	case "policy":
+		return m.policy(rest)
+	case "audit":
+		return m.audit(ctx, rest)
+	case "version":
+		fmt.Fprintln(m.Stdout, "custos", version)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(m.Stderr, "custos: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+var version = "dev"
+
+// configFlags binds the common flags to fs; load applies file, environment and then the
+// flags that were given, in that order, over the defaults.
+type configFlags struct {
+	fs     *flag.FlagSet
+	config string
+	vals   map[string]*string
+}
+
+func newFlags(m *Main, name string) *configFlags {
+	fs := flag.NewFlagSet("custos "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	cf := &configFlags{fs: fs, vals: map[string]*string{}}
+	fs.StringVar(&cf.config, "config", "", "YAML config file")
+	for _, f := range []struct{ name, help string }{
+		{"addr", "listen address HOST:PORT"},
+		{"data", "data folder"},
+		{"db", "PostgreSQL connection URL"},
+		{"audit-key", "audit signing key file"},
+		{"audit-origin", "audit log name in checkpoints"},
+		{"policy", "statement-as-code file"},
+		{"region", "storage region of this instance"},
+		{"audit-verify-interval", "how often to re-verify the audit log (0: never)"},
+		{"log-level", "debug, info, warn or error"},
+		{"log-format", "json or text"},
+	} {
+		cf.vals[f.name] = fs.String(f.name, "", f.help)
+	}
+	return cf
+}
+
+func (cf *configFlags) load(m *Main) (app.Config, error) {
+	cfg := app.DefaultConfig()
+	path := cf.config
+	if path == "" {
+		path = m.Getenv("CUSTOS_CONFIG")
+	}
+	if path != "" {
+		if err := cfg.LoadFile(path); err != nil {
+			return cfg, err
+		}
+	}
+	if err := cfg.LoadEnv(m.Getenv); err != nil {
+		return cfg, err
+	}
+	var err error
+	cf.fs.Visit(func(f *flag.Flag) {
+		v := f.Value.String()
+		switch f.Name {
+		case "addr":
+			cfg.Addr = v
+		case "data":
+			cfg.Data = v
+		case "db":
+			cfg.DB = v
+		case "audit-key":
+			cfg.AuditKey = v
+		case "audit-origin":
+			cfg.AuditOrigin = v
+		case "policy":
+			cfg.Policy = v
+		case "region":
+			cfg.Region = v
+		case "log-level":
+			cfg.LogLevel = v
+		case "log-format":
+			cfg.LogFormat = v
+		case "audit-verify-interval":
+			d, perr := time.ParseDuration(v)
+			if perr != nil {
+				err = custos.FieldError(custos.KindInvalid, "--audit-verify-interval", "want a duration such as 1h")
+			}
+			cfg.AuditVerifyInterval = d
+		}
+	})
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// open loads the config and opens the app.
+func (m *Main) open(ctx context.Context, cf *configFlags, keys app.KeyMode) (*app.App, error) {
+	cfg, err := cf.load(m)
+	if err != nil {
+		return nil, err
+	}
+	return app.Open(ctx, cfg, app.NewLogger(cfg, m.Stderr), keys)
+}
+
+// fail prints err for a person: the public message and field of custos errors, the whole
+// error otherwise (errors from opening files and databases carry no PI).
+func (m *Main) fail(err error) {
+	var ce *custos.Error
+	if errors.As(err, &ce) {
+		msg := ce.Message
+		if ce.Field != "" {
+			msg = ce.Field + ": " + msg
+		}
+		if ce.Kind == custos.KindInternal && ce.Cause != nil {
+			msg += ": " + ce.Cause.Error()
+		}
+		fmt.Fprintln(m.Stderr, "custos:", msg)
+		return
+	}
+	fmt.Fprintln(m.Stderr, "custos:", strings.TrimSpace(err.Error()))
+}
+
+func (m *Main) serve(ctx context.Context, args []string) int {
+	cf := newFlags(m, "serve")
+	if err := cf.fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	a, err := m.open(ctx, cf, app.KeyCreate)
+	if err != nil {
+		m.fail(err)
+		return exitUsage
+	}
+	defer a.Close()
+	if err := a.Serve(ctx, m.Ready); err != nil {
+		m.fail(err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func (m *Main) migrate(ctx context.Context, args []string) int {
+	cf := newFlags(m, "migrate")
+	if err := cf.fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	a, err := m.open(ctx, cf, app.KeyCreate) // opening applies the migrations
+	if err != nil {
+		m.fail(err)
+		return exitFail
+	}
+	defer a.Close()
+	fmt.Fprintln(m.Stdout, "migrations applied")
+	return exitOK
+}

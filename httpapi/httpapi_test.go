@@ -1,0 +1,403 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"custos.dev/custos/auditlog"
+	"custos.dev/custos/auth"
+	"custos.dev/custos/httpapi"
+	"custos.dev/custos/policy"
+	"custos.dev/custos/store/sqlite"
+	"custos.dev/custos/store/storetest"
+)
+
+type env struct {
+	t      testing.TB
+	srv    *httptest.Server
+	api    *httpapi.Server
+	store  *sqlite.Store
+	signer *auditlog.Signer
+	tokens map[auth.Role]string
+}
+
+// newEnv runs the API on a real SQLite store in a temp folder, with one token per role
+// (the customer admin bound to tenant t1).
+func newEnv(t *testing.T) *env { return newEnvMax(t, 1<<20) }
+
+func newBenchEnv(t testing.TB) *env { return newEnvMax(t, httpapi.DefaultMaxBody) }
+
+func newEnvMax(t testing.TB, maxBody int64) *env {
+	t.Helper()
+	ctx := context.Background()
+	signer := storetest.NewSigner(t)
+	s, err := sqlite.Open(ctx, t.TempDir(), signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	svc := auth.NewService(s)
+	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: s, Signer: signer, Policy: policy.Default(),
+		PolicyDocument: policy.DefaultDocument(), Ping: s.Ping, MaxBody: maxBody,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := &env{t: t, srv: httptest.NewServer(api), api: api, store: s, signer: signer, tokens: map[auth.Role]string{}}
+	t.Cleanup(e.srv.Close)
+	for _, r := range auth.Roles {
+		tenant := ""
+		if r == auth.RoleCustomerAdmin {
+			tenant = "t1"
+		}
+		secret, _, err := svc.Create(ctx, auth.System, r, tenant, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[r] = secret
+	}
+	return e
+}
+
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (e *env) do(role auth.Role, method, path, body string) resp {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{res.StatusCode, res.Header, b}
+}
+
+func (r resp) problem(t *testing.T) httpapi.Problem {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type %q, want application/problem+json (body %s)", ct, r.body)
+	}
+	var p httpapi.Problem
+	if err := json.Unmarshal(r.body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != r.status || !strings.HasPrefix(p.Type, httpapi.ProblemBase) || p.Title == "" {
+		t.Fatalf("bad problem document %+v for status %d", p, r.status)
+	}
+	return p
+}
+
+func (e *env) auditSize() int64 {
+	cp, err := e.store.Latest(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return cp.Size
+}
+
+func TestEveryRouteIsInOpenAPI(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]any `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(httpapi.OpenAPI, &doc); err != nil {
+		t.Fatalf("openapi.yaml: %v", err)
+	}
+	e := newEnv(t)
+	seen := map[string]bool{}
+	for _, rt := range e.api.Routes() {
+		m := strings.ToLower(rt.Method)
+		if _, ok := doc.Paths[rt.Path][m]; !ok {
+			t.Errorf("route %s %s is not in openapi.yaml", rt.Method, rt.Path)
+		}
+		seen[m+" "+rt.Path] = true
+	}
+	seen["get /metrics"] = true
+	for path, ops := range doc.Paths {
+		for m := range ops {
+			if !seen[m+" "+path] {
+				t.Errorf("openapi.yaml has %s %s, which no route serves", strings.ToUpper(m), path)
+			}
+		}
+	}
+	if r := e.do("", "GET", "/openapi.yaml", ""); r.status != 200 || !bytes.Equal(r.body, httpapi.OpenAPI) {
+		t.Fatalf("GET /openapi.yaml = %d", r.status)
+	}
+}
+
+func TestAuthentication(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		name, auth string
+	}{
+		{"NoHeader", ""},
+		{"NotBearer", "Basic dXNlcjpwYXNz"},
+		{"UnknownToken", "Bearer cst_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+		{"Malformed", "Bearer something"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", e.srv.URL+"/v1/tokens", nil)
+			if c.auth != "" {
+				req.Header.Set("Authorization", c.auth)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			r := resp{res.StatusCode, res.Header, b}
+			if r.status != 401 {
+				t.Fatalf("status %d, want 401", r.status)
+			}
+			if p := r.problem(t); p.Type != httpapi.ProblemBase+"unauthenticated" {
+				t.Fatalf("type %s", p.Type)
+			}
+		})
+	}
+	t.Run("WrongRoleIsForbidden", func(t *testing.T) {
+		for _, role := range []auth.Role{auth.RoleAuditor, auth.RoleSupportEngineer, auth.RoleCustomerAdmin, auth.RolePrivacyOfficer} {
+			r := e.do(role, "GET", "/v1/tokens", "")
+			if r.status != 403 || r.problem(t).Type != httpapi.ProblemBase+"forbidden" {
+				t.Fatalf("%s: status %d", role, r.status)
+			}
+		}
+		if r := e.do(auth.RoleSupportEngineer, "GET", "/v1/audit/checkpoint", ""); r.status != 403 {
+			t.Fatalf("support engineer read the audit log: %d", r.status)
+		}
+	})
+	t.Run("RevokedTokenIsRefused", func(t *testing.T) {
+		r := e.do(auth.RoleOperatorAdmin, "POST", "/v1/tokens", `{"role":"auditor"}`)
+		var created struct{ ID, Token string }
+		if err := json.Unmarshal(r.body, &created); err != nil || r.status != 201 {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		e.tokens["tmp"] = created.Token
+		if r := e.do("tmp", "GET", "/v1/audit/key", ""); r.status != 200 {
+			t.Fatalf("new token: %d", r.status)
+		}
+		if r := e.do(auth.RoleOperatorAdmin, "DELETE", "/v1/tokens/"+created.ID, ""); r.status != 204 {
+			t.Fatalf("revoke: %d %s", r.status, r.body)
+		}
+		if r := e.do("tmp", "GET", "/v1/audit/key", ""); r.status != 401 {
+			t.Fatalf("revoked token: %d", r.status)
+		}
+	})
+	t.Run("UnknownPathAndMethod", func(t *testing.T) {
+		if r := e.do("", "GET", "/v1/nothing", ""); r.status != 404 {
+			t.Fatalf("unknown path: %d", r.status)
+		}
+		r := e.do(auth.RoleOperatorAdmin, "PUT", "/v1/tokens", "")
+		if r.status != 405 || r.header.Get("Allow") != "GET, POST" {
+			t.Fatalf("PUT /v1/tokens: %d Allow=%q", r.status, r.header.Get("Allow"))
+		}
+		r.problem(t)
+	})
+}
+
+// Bad input gets a 4xx problem naming the field and changes nothing.
+func TestBadInputChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	before := e.auditSize()
+	tokens, _ := e.store.ListTokens(context.Background())
+	cases := []struct {
+		name, body string
+		status     int
+		field      string
+	}{
+		{"MalformedJSON", `{"role":`, 400, ""},
+		{"NotJSON", `role=auditor`, 400, ""},
+		{"UnknownField", `{"role":"auditor","admin":true}`, 400, "admin"},
+		{"WrongType", `{"role":7}`, 400, "role"},
+		{"TrailingData", `{"role":"auditor"} {}`, 400, ""},
+		{"Empty", ``, 400, ""},
+		{"UnknownRole", `{"role":"root"}`, 400, "role"},
+		{"CustomerAdminWithoutTenant", `{"role":"customer-admin"}`, 400, "tenant"},
+		{"Oversized", `{"role":"auditor","label":"` + strings.Repeat("x", 2<<20) + `"}`, 413, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do(auth.RoleOperatorAdmin, "POST", "/v1/tokens", c.body)
+			if r.status != c.status {
+				t.Fatalf("status %d, want %d: %s", r.status, c.status, r.body)
+			}
+			if p := r.problem(t); p.Field != c.field {
+				t.Fatalf("field %q, want %q (%s)", p.Field, c.field, p.Detail)
+			}
+		})
+	}
+	after, _ := e.store.ListTokens(context.Background())
+	if len(after) != len(tokens) || e.auditSize() != before {
+		t.Fatalf("bad input changed state: tokens %d→%d, audit %d→%d", len(tokens), len(after), before, e.auditSize())
+	}
+	if r := e.do("", "GET", "/healthz", ""); r.status != 200 {
+		t.Fatalf("server stopped serving: %d", r.status)
+	}
+}
+
+const q = `{"actor":{"role":"privacy-officer","location":"cn"},"subject":{"tenant":"t1","state":"%s","real_name_verified":true},"category":"%s","purpose":"%s"}`
+
+func TestDecisions(t *testing.T) {
+	e := newEnv(t)
+	t.Run("Single", func(t *testing.T) { // R-PUR-1
+		r := e.do(auth.RolePrivacyOfficer, "POST", "/v1/decisions", `{"question":`+fmt.Sprintf(q, "active", "administrator_data", "complete_transaction")+`}`)
+		var out struct{ Decision map[string]any }
+		if err := json.Unmarshal(r.body, &out); err != nil || r.status != 200 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		if out.Decision["allow"] != true || out.Decision["rid"] != "R-PUR-1" {
+			t.Fatalf("decision %v", out.Decision)
+		}
+	})
+	t.Run("BatchInOrder", func(t *testing.T) { // R-RET-2
+		body := `{"questions":[` + fmt.Sprintf(q, "active", "administrator_data", "manage_account") + "," +
+			fmt.Sprintf(q, "cancelled", "administrator_data", "manage_account") + `]}`
+		r := e.do(auth.RolePrivacyOfficer, "POST", "/v1/decisions", body)
+		var out struct{ Decisions []map[string]any }
+		if err := json.Unmarshal(r.body, &out); err != nil || r.status != 200 || len(out.Decisions) != 2 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		if out.Decisions[0]["allow"] != true || out.Decisions[1]["allow"] != false || out.Decisions[1]["rid"] != "R-RET-2" {
+			t.Fatalf("decisions %v", out.Decisions)
+		}
+	})
+	t.Run("SensitiveDenialIsAudited", func(t *testing.T) {
+		before := e.auditSize()
+		r := e.do(auth.RolePrivacyOfficer, "POST", "/v1/decisions", `{"question":`+fmt.Sprintf(q, "cancelled", "payment_data", "complete_transaction")+`}`)
+		if r.status != 200 || !strings.Contains(string(r.body), `"allow":false`) {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		if e.auditSize() != before+1 {
+			t.Fatalf("audit size %d → %d, want one event", before, e.auditSize())
+		}
+		leaves, _ := e.store.ReadLeaves(context.Background(), before, 1)
+		ev, _ := auditlog.DecodeLeaf(leaves[0].Data)
+		if ev.Action != "decision.deny" || ev.Details["category"] != "payment_data" {
+			t.Fatalf("event %+v", ev)
+		}
+	})
+	t.Run("BadQuestionNamesItsField", func(t *testing.T) {
+		body := `{"questions":[` + fmt.Sprintf(q, "active", "administrator_data", "manage_account") + "," +
+			fmt.Sprintf(q, "active", "shoe_size", "manage_account") + `]}`
+		r := e.do(auth.RolePrivacyOfficer, "POST", "/v1/decisions", body)
+		if p := r.problem(t); r.status != 400 || p.Field != "questions[1].category" {
+			t.Fatalf("%d field %q", r.status, p.Field)
+		}
+	})
+	t.Run("BatchTooLarge", func(t *testing.T) {
+		one := fmt.Sprintf(q, "active", "administrator_data", "manage_account")
+		body := `{"questions":[` + strings.Repeat(one+",", httpapi.MaxBatch) + one + `]}`
+		e2 := *e
+		r := e2.do(auth.RolePrivacyOfficer, "POST", "/v1/decisions", body)
+		if r.status != 400 && r.status != 413 {
+			t.Fatalf("10,001 questions: %d", r.status)
+		}
+	})
+	t.Run("SupportEngineerAsksOnlyAsItself", func(t *testing.T) { // R-RES-2
+		r := e.do(auth.RoleSupportEngineer, "POST", "/v1/decisions", `{"question":`+fmt.Sprintf(q, "active", "customer_data", "troubleshooting")+`}`)
+		if p := r.problem(t); r.status != 403 || p.Field != "question.actor" {
+			t.Fatalf("%d %+v", r.status, p)
+		}
+		own := `{"question":{"actor":{"location":"abroad"},"subject":{"tenant":"t1","state":"active","real_name_verified":true},"category":"customer_data","purpose":"troubleshooting"}}`
+		r = e.do(auth.RoleSupportEngineer, "POST", "/v1/decisions", own)
+		if r.status != 200 || !strings.Contains(string(r.body), `"allow":false`) || !strings.Contains(string(r.body), `"R-RES-2"`) {
+			t.Fatalf("abroad without a grant: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// An auditor verifies the log with tlog and note alone, from what the API serves.
+func TestAuditVerifiableWithStandardTools(t *testing.T) {
+	e := newEnv(t)
+	for i := range 3 {
+		e.do(auth.RoleOperatorAdmin, "POST", "/v1/tokens", fmt.Sprintf(`{"role":"auditor","label":"n%d"}`, i))
+	}
+	old := e.do(auth.RoleAuditor, "GET", "/v1/audit/checkpoint", "").body
+	for i := range 4 {
+		e.do(auth.RoleOperatorAdmin, "POST", "/v1/tokens", fmt.Sprintf(`{"role":"auditor","label":"m%d"}`, i))
+	}
+	key := strings.TrimSpace(string(e.do(auth.RoleAuditor, "GET", "/v1/audit/key", "").body))
+	v, err := note.NewVerifier(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(msg []byte) (int64, tlog.Hash) {
+		n, err := note.Open(msg, note.VerifierList(v))
+		if err != nil {
+			t.Fatalf("checkpoint does not verify: %v", err)
+		}
+		lines := strings.Split(n.Text, "\n")
+		var size int64
+		fmt.Sscan(lines[1], &size)
+		raw, _ := base64.StdEncoding.DecodeString(lines[2])
+		return size, tlog.Hash(raw)
+	}
+	oldSize, oldRoot := parse(old)
+	size, root := parse(e.do(auth.RoleAuditor, "GET", "/v1/audit/checkpoint", "").body)
+	if size != oldSize+4 {
+		t.Fatalf("sizes %d then %d", oldSize, size)
+	}
+	var entries struct {
+		Entries []struct {
+			Index int64
+			Leaf  []byte
+			Event map[string]any
+		}
+	}
+	r := e.do(auth.RoleAuditor, "GET", fmt.Sprintf("/v1/audit/entries?start=0&end=%d", size+10), "")
+	if err := json.Unmarshal(r.body, &entries); err != nil || int64(len(entries.Entries)) != size {
+		t.Fatalf("entries: %d %s", r.status, r.body)
+	}
+	for _, en := range entries.Entries {
+		var p struct {
+			Proof []tlog.Hash
+		}
+		r := e.do(auth.RoleAuditor, "GET", fmt.Sprintf("/v1/audit/proofs/inclusion?index=%d&size=%d", en.Index, size), "")
+		if err := json.Unmarshal(r.body, &p); err != nil {
+			t.Fatal(err)
+		}
+		if err := tlog.CheckRecord(p.Proof, size, root, en.Index, tlog.RecordHash(en.Leaf)); err != nil {
+			t.Fatalf("inclusion of %d: %v", en.Index, err)
+		}
+	}
+	var cp struct{ Proof []tlog.Hash }
+	r = e.do(auth.RoleAuditor, "GET", fmt.Sprintf("/v1/audit/proofs/consistency?from=%d&to=%d", oldSize, size), "")
+	if err := json.Unmarshal(r.body, &cp); err != nil {
+		t.Fatal(err)
+	}
+	if err := tlog.CheckTree(cp.Proof, size, root, oldSize, oldRoot); err != nil {
+		t.Fatalf("consistency: %v", err)
+	}
+	for _, bad := range []string{"/v1/audit/proofs/inclusion?index=5&size=5", "/v1/audit/proofs/inclusion?index=0&size=9999",
+		"/v1/audit/proofs/consistency?from=0&to=2", "/v1/audit/entries?start=5&end=1", "/v1/audit/entries?start=x&end=1"} {
+		if r := e.do(auth.RoleAuditor, "GET", bad, ""); r.status != 400 {
+			t.Errorf("%s: %d", bad, r.status)
+		} else {
+			r.problem(t)
+		}
+	}
+}
