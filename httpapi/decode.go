@@ -21,10 +21,19 @@ const DefaultMaxBody = 32 << 20
 // bodies over the limit and other media types. Its errors name the field and the reason,
 // never the value sent.
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	data, err := readJSONBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return DecodeStrict(data, v)
+}
+
+// readJSONBody checks the media type and reads the body within the limit.
+func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return custos.FieldError(custos.KindInvalid, "Content-Type", "want application/json")
+			return nil, custos.FieldError(custos.KindInvalid, "Content-Type", "want application/json")
 		}
 	}
 	body := http.MaxBytesReader(w, r.Body, limit)
@@ -32,11 +41,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return custos.Errorf(custos.KindTooLarge, "body is larger than %d bytes", limit)
+			return nil, custos.Errorf(custos.KindTooLarge, "body is larger than %d bytes", limit)
 		}
-		return custos.Errorf(custos.KindInvalid, "could not read the body")
+		return nil, custos.Errorf(custos.KindInvalid, "could not read the body")
 	}
-	return DecodeStrict(data, v)
+	return data, nil
 }
 
 // DecodeStrict decodes data into v with the API's rules (see decodeJSON).
