@@ -19,8 +19,9 @@ test: ## run the tests (PostgreSQL ones skip without CUSTOS_TEST_POSTGRES)
 test-pg: ## run the tests with the local PostgreSQL
 	CUSTOS_TEST_POSTGRES='$(PG)' $(GO) test ./...
 
-lint: ## go vet
+lint: ## go vet and staticcheck (pinned by the tool directive in go.mod)
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 fuzz: ## short fuzz runs of every parser of outside input
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./policy

@@ -118,9 +118,6 @@ func (f Field) IsStorable() bool {
 	return f.Storable == nil || *f.Storable
 }
 
-// Validators a field may name.
-var validators = []string{"cn_resident_id", "cn_uscc", "cn_mobile", "luhn", "email", "ip"}
-
 // CategoryPurpose declares a purpose for a category together with its legal basis (R-PUR-1).
 type CategoryPurpose struct {
 	Purpose string   `json:"purpose"`
@@ -155,9 +152,6 @@ type Recipient struct {
 	Contract   string   `json:"contract"`
 	RIDs       []string `json:"rids"`
 }
-
-// Recipient kinds.
-var recipientKinds = []string{"affiliate", "technology_licensor", "vendor", "subcontractor"}
 
 // MessageType is a kind of message the operator sends (R-COM-1/2/3).
 type MessageType struct {
