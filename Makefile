@@ -26,9 +26,12 @@ lint: ## go vet and staticcheck (pinned by the tool directive in go.mod)
 fuzz: ## short fuzz runs of every parser of outside input
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./policy
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime 30s ./httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzDecisionDecodeMatchesStdlib$$' -fuzztime 30s ./httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime 30s ./vault
+	$(GO) test -run '^$$' -fuzz '^FuzzUnwrapOpen$$' -fuzztime 30s ./vault
 
 bench: ## the Go benchmarks (bench/README.md has the side-by-side scripts)
-	$(GO) test -run '^$$' -bench . -benchmem ./policy ./auditlog ./store/...
+	$(GO) test -run '^$$' -bench . -benchmem ./policy ./auditlog ./vault ./store/...
 
 ci: ## what CI runs
 	bash .ci/run

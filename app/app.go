@@ -20,17 +20,22 @@ import (
 	"custos.dev/custos"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
+	"custos.dev/custos/consent"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/jobs"
 	"custos.dev/custos/policy"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/sqlite"
+	"custos.dev/custos/subject"
+	"custos.dev/custos/vault"
 )
 
 // Store is every store interface custos needs, on one engine.
 type Store interface {
 	auth.Store
 	auditlog.Store
+	subject.Store
+	consent.Store
 	Ping(ctx context.Context) error
 	VerifierKey(ctx context.Context) (string, error)
 	Close() error
@@ -46,6 +51,7 @@ type App struct {
 	// PolicyDocument is the statement-as-code text in force.
 	PolicyDocument []byte
 	Auth           *auth.Service
+	Subjects       *subject.Service
 	Registry       *prometheus.Registry
 
 	newJobs  func(jobs.Services, jobs.Config) (jobs.Runner, error)
@@ -88,13 +94,18 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 	if err != nil {
 		return nil, err
 	}
+	kek, tokens, err := LoadVault(cfg.VaultKEKPath(), cfg.VaultTokenKeyPath(), keys == KeyCreate)
+	if err != nil && !(errors.Is(err, fs.ErrNotExist) && keys == KeyOptional) {
+		return nil, err
+	}
 	a := &App{Config: cfg, Log: log, Signer: signer, Policy: eng, PolicyDocument: doc, Registry: prometheus.NewRegistry()}
+	var keyStore subject.KeyStore
 	if cfg.DB != "" {
 		s, err := postgres.Open(ctx, cfg.DB, signer)
 		if err != nil {
 			return nil, err
 		}
-		a.Store = s
+		a.Store, keyStore = s, s.Keys
 		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
 			return jobs.New(riverpgxv5.New(s.Pool), svc, jc)
 		}
@@ -103,13 +114,17 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		if err != nil {
 			return nil, err
 		}
-		a.Store = s
+		a.Store, keyStore = s, s.Keys
 		a.pollOnly = true
 		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
 			return jobs.New(riversqlite.New(s.River), svc, jc)
 		}
 	}
 	a.Auth = auth.NewService(a.Store)
+	if kek != nil {
+		a.Subjects = &subject.Service{Store: a.Store, Keys: keyStore, Consents: a.Store, KEK: kek, Tokens: tokens,
+			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
+	}
 	return a, nil
 }
 
@@ -151,7 +166,7 @@ func (a *App) VerifyAuditWith(ctx context.Context, vkey string) (auditlog.Report
 // Handler is the HTTP API.
 func (a *App) Handler() http.Handler {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy,
+		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects,
 		PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
 	})
 }

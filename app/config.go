@@ -29,6 +29,11 @@ type Config struct {
 	// AuditKey is the file holding the audit log's Ed25519 note signing key; created on
 	// first use if absent. Instances sharing a database must share it.
 	AuditKey string `yaml:"audit_key"`
+	// VaultKEK is the vault's key-encryption key (a tink keyset, JSON) and VaultTokenKey
+	// the key of its lookup tokens; both made on first use if absent, both to be shared
+	// by instances on one database and kept apart from its backups.
+	VaultKEK      string `yaml:"vault_kek"`
+	VaultTokenKey string `yaml:"vault_token_key"`
 	// AuditOrigin names the log in its checkpoints.
 	AuditOrigin string `yaml:"audit_origin"`
 	// Policy is a statement-as-code file; empty means the embedded default.
@@ -62,6 +67,22 @@ func (c *Config) AuditKeyPath() string {
 		return c.AuditKey
 	}
 	return filepath.Join(c.Data, "audit-signing.key")
+}
+
+// VaultKEKPath is the key-encryption key file in effect.
+func (c *Config) VaultKEKPath() string {
+	if c.VaultKEK != "" {
+		return c.VaultKEK
+	}
+	return filepath.Join(c.Data, "vault-kek.json")
+}
+
+// VaultTokenKeyPath is the lookup-token key file in effect.
+func (c *Config) VaultTokenKeyPath() string {
+	if c.VaultTokenKey != "" {
+		return c.VaultTokenKey
+	}
+	return filepath.Join(c.Data, "vault-token.key")
 }
 
 // Validate checks the configuration; its errors name the setting at fault.
@@ -115,6 +136,8 @@ var Env = map[string]string{
 	"data":                  "CUSTOS_DATA",
 	"db":                    "CUSTOS_DB",
 	"audit_key":             "CUSTOS_AUDIT_KEY",
+	"vault_kek":             "CUSTOS_VAULT_KEK",
+	"vault_token_key":       "CUSTOS_VAULT_TOKEN_KEY",
 	"audit_origin":          "CUSTOS_AUDIT_ORIGIN",
 	"policy":                "CUSTOS_POLICY",
 	"region":                "CUSTOS_REGION",
@@ -134,6 +157,8 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	set("data", &c.Data)
 	set("db", &c.DB)
 	set("audit_key", &c.AuditKey)
+	set("vault_kek", &c.VaultKEK)
+	set("vault_token_key", &c.VaultTokenKey)
 	set("audit_origin", &c.AuditOrigin)
 	set("policy", &c.Policy)
 	set("region", &c.Region)

@@ -46,19 +46,22 @@ func ParseRole(s string) (Role, bool) {
 
 // Token is a stored token, without its secret.
 type Token struct {
-	ID        string    `json:"id"`
-	Role      Role      `json:"role"`
-	Tenant    string    `json:"tenant,omitempty"`
-	Label     string    `json:"label,omitempty"`
+	ID     string `json:"id"`
+	Role   Role   `json:"role"`
+	Tenant string `json:"tenant,omitempty"`
+	Label  string `json:"label,omitempty"`
+	// Location is where the holder works: cn (mainland China) or abroad (R-RES-2).
+	Location  string    `json:"location"`
 	CreatedAt time.Time `json:"created_at"`
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
 }
 
 // Principal is an authenticated caller.
 type Principal struct {
-	TokenID string
-	Role    Role
-	Tenant  string
+	TokenID  string
+	Role     Role
+	Tenant   string
+	Location string // cn or abroad
 }
 
 // Actor is how the principal appears in audit events.
@@ -71,7 +74,7 @@ func (p Principal) Actor() string {
 
 // System is the principal of the CLI and of background jobs acting on the operator's
 // behalf; its audit events name the actor "cli".
-var System = Principal{Role: RoleOperatorAdmin}
+var System = Principal{Role: RoleOperatorAdmin, Location: "cn"}
 
 // Store keeps tokens. Each change appends its audit event in the same transaction.
 type Store interface {
@@ -93,7 +96,13 @@ type Service struct {
 func NewService(store Store) *Service { return &Service{Store: store, Now: time.Now} }
 
 // Create makes a new token and returns its secret, which is never stored.
-func (s *Service) Create(ctx context.Context, by Principal, role Role, tenant, label string) (string, *Token, error) {
+func (s *Service) Create(ctx context.Context, by Principal, role Role, tenant, label, location string) (string, *Token, error) {
+	if location == "" {
+		location = "cn"
+	}
+	if location != "cn" && location != "abroad" {
+		return "", nil, custos.FieldError(custos.KindInvalid, "location", "want cn or abroad")
+	}
 	if _, ok := ParseRole(string(role)); !ok {
 		return "", nil, custos.FieldError(custos.KindInvalid, "role", "unknown role; want one of operator-admin, privacy-officer, support-engineer, auditor, customer-admin")
 	}
@@ -112,9 +121,9 @@ func (s *Service) Create(ctx context.Context, by Principal, role Role, tenant, l
 	}
 	secret := secretPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	hash := Hash(secret)
-	t := &Token{ID: hex.EncodeToString(hash[:8]), Role: role, Tenant: tenant, Label: label, CreatedAt: s.Now().UTC()}
+	t := &Token{ID: hex.EncodeToString(hash[:8]), Role: role, Tenant: tenant, Label: label, Location: location, CreatedAt: s.Now().UTC()}
 	ev := &auditlog.Event{Time: t.CreatedAt, Actor: by.Actor(), Role: string(by.Role), Action: "token.create",
-		Tenant: tenant, Object: "token/" + t.ID, RIDs: []string{"R-SEC-1"}, Details: map[string]string{"role": string(role)}}
+		Tenant: tenant, Object: "token/" + t.ID, RIDs: []string{"R-SEC-1"}, Details: map[string]string{"role": string(role), "location": location}}
 	if err := s.Store.CreateToken(ctx, t, hash, ev); err != nil {
 		return "", nil, err
 	}
@@ -149,7 +158,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 	if subtle.ConstantTimeCompare([]byte(t.ID), []byte(hex.EncodeToString(hash[:8]))) != 1 {
 		return Principal{}, custos.Errorf(custos.KindUnauthenticated, "unknown bearer token")
 	}
-	return Principal{TokenID: t.ID, Role: t.Role, Tenant: t.Tenant}, nil
+	return Principal{TokenID: t.ID, Role: t.Role, Tenant: t.Tenant, Location: t.Location}, nil
 }
 
 // Hash is the stored form of a secret.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/goccy/go-yaml"
@@ -19,48 +20,139 @@ import (
 
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
+	"custos.dev/custos/consent"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/store/postgres"
+	"custos.dev/custos/store/postgres/pgtest"
 	"custos.dev/custos/store/sqlite"
 	"custos.dev/custos/store/storetest"
+	"custos.dev/custos/subject"
+	"custos.dev/custos/vault"
 )
+
+// envStore is every store the API needs, on either engine.
+type envStore interface {
+	auth.Store
+	auditlog.Store
+	subject.Store
+	consent.Store
+}
 
 type env struct {
 	t      testing.TB
 	srv    *httptest.Server
 	api    *httpapi.Server
-	store  *sqlite.Store
+	store  envStore
+	keys   subject.KeyStore
 	signer *auditlog.Signer
 	tokens map[auth.Role]string
+	// files are the data store's files (SQLite) or its schema (PostgreSQL).
+	dir    string
+	schema string
+	logs   *syncBuffer
+	region string
+}
+
+// syncBuffer is a log sink tests can read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // newEnv runs the API on a real SQLite store in a temp folder, with one token per role
 // (the customer admin bound to tenant t1).
-func newEnv(t *testing.T) *env { return newEnvMax(t, 1<<20) }
+func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
 
-func newBenchEnv(t testing.TB) *env { return newEnvMax(t, httpapi.DefaultMaxBody) }
+func newBenchEnv(t testing.TB) *env {
+	return newEnvWith(t, envOptions{maxBody: httpapi.DefaultMaxBody})
+}
 
-func newEnvMax(t testing.TB, maxBody int64) *env {
+type envOptions struct {
+	maxBody  int64
+	postgres bool
+	region   string
+}
+
+// newEnvWith runs the whole API on a real store: SQLite in a temp folder, or PostgreSQL in
+// a schema of its own.
+func newEnvWith(t testing.TB, o envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
+	if o.maxBody == 0 {
+		o.maxBody = 1 << 20
+	}
+	if o.region == "" {
+		o.region = "cn-north"
+	}
 	signer := storetest.NewSigner(t)
-	s, err := sqlite.Open(ctx, t.TempDir(), signer)
+	e := &env{t: t, signer: signer, tokens: map[auth.Role]string{}, logs: &syncBuffer{}, region: o.region}
+	var ping func(context.Context) error
+	if o.postgres {
+		dsn := pgtest.Schema(t)
+		s, err := postgres.Open(ctx, dsn, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		e.store, e.keys, ping = s, s.Keys, s.Ping
+		_ = s.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&e.schema)
+	} else {
+		e.dir = t.TempDir()
+		s, err := sqlite.Open(ctx, e.dir, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		e.store, e.keys, ping = s, s.Keys, s.Ping
+	}
+	kekJSON, err := vault.GenerateKEK()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	svc := auth.NewService(s)
-	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: s, Signer: signer, Policy: policy.Default(),
-		PolicyDocument: policy.DefaultDocument(), Ping: s.Ping, MaxBody: maxBody,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	e := &env{t: t, srv: httptest.NewServer(api), api: api, store: s, signer: signer, tokens: map[auth.Role]string{}}
+	kek, err := vault.NewKEK(kekJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, _ := vault.GenerateTokenKey()
+	tokenizer, err := vault.NewTokenizer(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects := &subject.Service{Store: e.store, Keys: e.keys, Consents: e.store, KEK: kek, Tokens: tokenizer,
+		Cache: vault.NewKeyCache(100), Policy: policy.Default(), Region: o.region}
+	svc := auth.NewService(e.store)
+	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects,
+		PolicyDocument: policy.DefaultDocument(), Ping: ping, MaxBody: o.maxBody,
+		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
+	e.api = api
+	e.srv = httptest.NewServer(api)
 	t.Cleanup(e.srv.Close)
 	for _, r := range auth.Roles {
 		tenant := ""
 		if r == auth.RoleCustomerAdmin {
 			tenant = "t1"
 		}
-		secret, _, err := svc.Create(ctx, auth.System, r, tenant, "test")
+		secret, _, err := svc.Create(ctx, auth.System, r, tenant, "test", "")
+		if r == auth.RoleSupportEngineer {
+			abroad, _, err := svc.Create(ctx, auth.System, r, "", "abroad", "abroad")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.tokens["support-abroad"] = abroad
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,6 +25,7 @@ import (
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/subject"
 )
 
 // Server serves the API. Build it with New; every field of Deps is required unless said.
@@ -42,6 +43,8 @@ type Deps struct {
 	Audit  auditlog.Store
 	Signer *auditlog.Signer
 	Policy *policy.Engine
+	// Subjects is the vault and consent ledger; nil leaves their routes out.
+	Subjects *subject.Service
 	// PolicyDocument is the statement-as-code text in force, served at /v1/policy.
 	PolicyDocument []byte
 	// Ping checks the database for /healthz.
@@ -92,6 +95,9 @@ func New(d Deps) *Server {
 		{"GET", "/v1/audit/entries", auditReaders, s.auditEntries},
 		{"GET", "/v1/audit/proofs/inclusion", auditReaders, s.auditInclusion},
 		{"GET", "/v1/audit/proofs/consistency", auditReaders, s.auditConsistency},
+	}
+	if d.Subjects != nil {
+		s.routes = append(s.routes, s.subjectRoutes()...)
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

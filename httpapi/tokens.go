@@ -8,9 +8,10 @@ import (
 )
 
 type createTokenRequest struct {
-	Role   string `json:"role"`
-	Tenant string `json:"tenant,omitempty"`
-	Label  string `json:"label,omitempty"`
+	Role     string `json:"role"`
+	Tenant   string `json:"tenant,omitempty"`
+	Label    string `json:"label,omitempty"`
+	Location string `json:"location,omitempty"`
 }
 
 type createTokenResponse struct {
@@ -27,7 +28,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if req.Role == "" {
 		return custos.FieldError(custos.KindInvalid, "role", "required")
 	}
-	secret, t, err := s.d.Auth.Create(r.Context(), principal(r.Context()), auth.Role(req.Role), req.Tenant, req.Label)
+	secret, t, err := s.d.Auth.Create(r.Context(), principal(r.Context()), auth.Role(req.Role), req.Tenant, req.Label, req.Location)
 	if err != nil {
 		return err
 	}

@@ -108,6 +108,8 @@ func newFlags(m *Main, name string) *configFlags {
 		{"data", "data folder"},
 		{"db", "PostgreSQL connection URL"},
 		{"audit-key", "audit signing key file"},
+		{"vault-kek", "vault key-encryption key file"},
+		{"vault-token-key", "vault lookup-token key file"},
 		{"audit-origin", "audit log name in checkpoints"},
 		{"policy", "statement-as-code file"},
 		{"region", "storage region of this instance"},
@@ -146,6 +148,10 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 			cfg.DB = v
 		case "audit-key":
 			cfg.AuditKey = v
+		case "vault-kek":
+			cfg.VaultKEK = v
+		case "vault-token-key":
+			cfg.VaultTokenKey = v
 		case "audit-origin":
 			cfg.AuditOrigin = v
 		case "policy":

@@ -22,6 +22,7 @@ func (m *Main) token(ctx context.Context, args []string) int {
 	role := cf.fs.String("role", "", "the token's role: "+rolesList())
 	tenant := cf.fs.String("tenant", "", "the tenant a customer-admin token is bound to")
 	label := cf.fs.String("label", "", "a note saying what the token is for")
+	location := cf.fs.String("location", "cn", "where the holder works: cn (mainland China) or abroad")
 	asJSON := cf.fs.Bool("json", false, "print JSON")
 	if err := cf.fs.Parse(args); err != nil {
 		return exitUsage
@@ -50,7 +51,7 @@ func (m *Main) token(ctx context.Context, args []string) int {
 	defer a.Close()
 	switch sub {
 	case "create":
-		secret, t, err := a.Auth.Create(ctx, auth.System, auth.Role(*role), *tenant, *label)
+		secret, t, err := a.Auth.Create(ctx, auth.System, auth.Role(*role), *tenant, *label, *location)
 		if err != nil {
 			m.fail(err)
 			return exitUsage
@@ -80,13 +81,13 @@ func (m *Main) token(ctx context.Context, args []string) int {
 			return exitOK
 		}
 		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tROLE\tTENANT\tLABEL\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "ID\tROLE\tTENANT\tLOCATION\tLABEL\tCREATED\tREVOKED")
 		for _, t := range ts {
 			revoked := ""
 			if !t.RevokedAt.IsZero() {
 				revoked = t.RevokedAt.Format("2006-01-02 15:04:05Z")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Tenant, t.Label, t.CreatedAt.Format("2006-01-02 15:04:05Z"), revoked)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Tenant, t.Location, t.Label, t.CreatedAt.Format("2006-01-02 15:04:05Z"), revoked)
 		}
 		tw.Flush()
 	}

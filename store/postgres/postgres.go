@@ -14,6 +14,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -30,11 +31,26 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+//go:embed keys_migrations/*.sql
+var keysMigrations embed.FS
+
 // Store is custos's store on one PostgreSQL database (or schema, by search_path).
 type Store struct {
 	*sqldb.DB
 	// Pool is the pgx pool river uses.
 	Pool *pgxpool.Pool
+	// Keys is the key store, in a schema of its own (see KeysSchema).
+	Keys     *sqldb.Keys
+	keysPool *pgxpool.Pool
+}
+
+// KeysSchema is the schema of the key store for a data schema: custos_keys beside public,
+// else the data schema's name with _keys.
+func KeysSchema(dataSchema string) string {
+	if dataSchema == "public" || dataSchema == "" {
+		return "custos_keys"
+	}
+	return dataSchema + "_keys"
 }
 
 // Open connects to dsn (a postgres:// URL or key=value string), checks that the server
@@ -55,7 +71,12 @@ func Open(ctx context.Context, dsn string, signer *auditlog.Signer) (*Store, err
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	s := &Store{DB: &sqldb.DB{W: db, R: db, D: Dialect, Signer: signer}, Pool: pool}
+	cfg = cfg.Copy()
 	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.openKeys(ctx, cfg); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -64,6 +85,49 @@ func Open(ctx context.Context, dsn string, signer *auditlog.Signer) (*Store, err
 		return nil, err
 	}
 	return s, nil
+}
+
+// openKeys opens the key store in its own schema of the same server, creating the schema
+// and applying its migrations.
+func (s *Store) openKeys(ctx context.Context, cfg *pgxpool.Config) error {
+	var schema string
+	if err := s.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	ks := KeysSchema(schema)
+	if _, err := s.W.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{ks}.Sanitize()); err != nil {
+		return fmt.Errorf("key store schema: %w", err)
+	}
+	kc := cfg.Copy()
+	kc.ConnConfig.RuntimeParams["search_path"] = ks
+	kc.MaxConns = 4
+	pool, err := pgxpool.NewWithConfig(ctx, kc)
+	if err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	fsys, err := fs.Sub(keysMigrations, "keys_migrations")
+	if err != nil {
+		return err
+	}
+	h := fnv.New64a()
+	h.Write([]byte("custos-migrate:" + ks))
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	if err == nil {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
+		db.Close()
+		pool.Close()
+		return fmt.Errorf("key store migrations: %w", err)
+	}
+	s.keysPool = pool
+	s.Keys = &sqldb.Keys{DB: &sqldb.DB{W: db, R: db, D: Dialect}}
+	return nil
 }
 
 // Migrate applies custos's migrations (goose) and river's. Concurrent instances starting
@@ -106,6 +170,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 func (s *Store) Close() error {
 	err := s.DB.Close()
 	s.Pool.Close()
+	if s.Keys != nil {
+		err = errors.Join(err, s.Keys.DB.Close())
+		s.keysPool.Close()
+	}
 	return err
 }
 

@@ -16,8 +16,8 @@ var _ auth.Store = (*DB)(nil)
 // CreateToken stores a token's hash and its audit event together.
 func (db *DB) CreateToken(ctx context.Context, t *auth.Token, hash []byte, ev *auditlog.Event) error {
 	return db.Transact(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.Q(`INSERT INTO tokens (id, hash, role, tenant, label, created_at, revoked_at)
-			VALUES (?, ?, ?, ?, ?, ?, 0)`), t.ID, hash, string(t.Role), t.Tenant, t.Label, Micros(t.CreatedAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, db.Q(`INSERT INTO tokens (id, hash, role, tenant, label, location, created_at, revoked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0)`), t.ID, hash, string(t.Role), t.Tenant, t.Label, t.Location, Micros(t.CreatedAt)); err != nil {
 			return db.mapErr(fmt.Errorf("insert token: %w", err))
 		}
 		_, err := db.AppendTx(ctx, tx, ev)
@@ -30,8 +30,8 @@ func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*auth.Token, error)
 	var t auth.Token
 	var role string
 	var created, revoked int64
-	err := db.R.QueryRowContext(ctx, db.Q("SELECT id, role, tenant, label, created_at, revoked_at FROM tokens WHERE hash = ?"), hash).
-		Scan(&t.ID, &role, &t.Tenant, &t.Label, &created, &revoked)
+	err := db.R.QueryRowContext(ctx, db.Q("SELECT id, role, tenant, label, location, created_at, revoked_at FROM tokens WHERE hash = ?"), hash).
+		Scan(&t.ID, &role, &t.Tenant, &t.Label, &t.Location, &created, &revoked)
 	if err != nil {
 		return nil, db.mapErr(err)
 	}
@@ -63,7 +63,7 @@ func (db *DB) RevokeToken(ctx context.Context, id string, at time.Time, ev *audi
 
 // ListTokens lists every token, newest first, without hashes.
 func (db *DB) ListTokens(ctx context.Context) ([]auth.Token, error) {
-	rows, err := db.R.QueryContext(ctx, "SELECT id, role, tenant, label, created_at, revoked_at FROM tokens ORDER BY created_at DESC, id")
+	rows, err := db.R.QueryContext(ctx, "SELECT id, role, tenant, label, location, created_at, revoked_at FROM tokens ORDER BY created_at DESC, id")
 	if err != nil {
 		return nil, db.mapErr(err)
 	}
@@ -73,7 +73,7 @@ func (db *DB) ListTokens(ctx context.Context) ([]auth.Token, error) {
 		var t auth.Token
 		var role string
 		var created, revoked int64
-		if err := rows.Scan(&t.ID, &role, &t.Tenant, &t.Label, &created, &revoked); err != nil {
+		if err := rows.Scan(&t.ID, &role, &t.Tenant, &t.Label, &t.Location, &created, &revoked); err != nil {
 			return nil, db.mapErr(err)
 		}
 		t.Role, t.CreatedAt, t.RevokedAt = auth.Role(role), FromMicros(created), FromMicros(revoked)

@@ -32,12 +32,17 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+//go:embed keys_migrations/*.sql
+var keysMigrations embed.FS
+
 // Store is custos's store on one SQLite file.
 type Store struct {
 	*sqldb.DB
 	// River is the job queue's own pool: one connection, as river's SQLite driver needs.
 	River *sql.DB
 	Path  string
+	// Keys is the key store, in its own file (keys.db) beside the data.
+	Keys *sqldb.Keys
 }
 
 // DSN returns the connection string for path with custos's pragmas. busy_timeout comes
@@ -91,6 +96,10 @@ func Open(ctx context.Context, dir string, signer *auditlog.Signer) (*Store, err
 		s.Close()
 		return nil, err
 	}
+	if s.Keys, err = openKeys(ctx, filepath.Join(dir, "keys.db")); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.CheckAuditKey(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -98,18 +107,46 @@ func Open(ctx context.Context, dir string, signer *auditlog.Signer) (*Store, err
 	return s, nil
 }
 
-// Migrate applies custos's migrations (goose) and river's.
-func (s *Store) Migrate(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, "migrations")
+// openKeys opens the key store file: one connection, secure_delete on so a destroyed key
+// is overwritten with zeros, and a WAL checkpoint that truncates the log after each
+// destruction so no old copy of the page survives there either.
+func openKeys(ctx context.Context, path string) (*sqldb.Keys, error) {
+	dsn := DSN(path, true) + "&_pragma=secure_delete(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if err := gooseUp(ctx, db, keysMigrations, "keys_migrations"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("key store: %w", err)
+	}
+	kdb := &sqldb.DB{W: db, R: db, D: Dialect}
+	return &sqldb.Keys{DB: kdb, AfterDestroy: func(ctx context.Context) error {
+		_, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		return err
+	}}, nil
+}
+
+func gooseUp(ctx context.Context, db *sql.DB, files embed.FS, dir string) error {
+	fsys, err := fs.Sub(files, dir)
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.W, fsys)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// Migrate applies custos's migrations (goose) and river's.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := gooseUp(ctx, s.W, migrations, "migrations"); err != nil {
+		return err
 	}
 	m, err := rivermigrate.New(riversqlite.New(s.River), nil)
 	if err != nil {
@@ -123,7 +160,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // Close closes every pool.
 func (s *Store) Close() error {
-	return errors.Join(s.DB.Close(), s.River.Close())
+	err := errors.Join(s.DB.Close(), s.River.Close())
+	if s.Keys != nil {
+		err = errors.Join(err, s.Keys.DB.Close())
+	}
+	return err
 }
 
 // Dialect is SQLite's.

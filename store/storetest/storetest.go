@@ -89,7 +89,7 @@ func testTokenLifecycle(t *testing.T, open Opener) {
 	signer := NewSigner(t)
 	s := mustOpen(t, open, signer)
 	svc := auth.NewService(s)
-	secret, tok, err := svc.Create(ctx, auth.System, auth.RoleCustomerAdmin, "tenant-1", "ops")
+	secret, tok, err := svc.Create(ctx, auth.System, auth.RoleCustomerAdmin, "tenant-1", "ops", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,8 @@ func Schema(t testing.TB) string {
 			return
 		}
 		defer c.Close(context.Background())
-		_, _ = c.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE")
+		_, _ = c.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+name+" CASCADE")
+		_, _ = c.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+name+"_keys CASCADE")
 	})
 	return WithSearchPath(dsn, name)
 }
