@@ -1,0 +1,285 @@
+package pii
+
+import "strings"
+
+// Codes with letters (USCC, passports) and card security codes.
+
+// lettered handles a digit run glued to the word before it: the digit core
+// of a passport number (E12345678, EA1234567) or of a USCC that starts
+// with a letter (A, N, Y).
+func (st *state) lettered(s, e int) int {
+	b := st.b
+	p := b[s-1]
+	if !isUpper(p) {
+		return e
+	}
+	n := e - s
+	if n >= 7 && (p == 'A' || p == 'N' || p == 'Y') && !joinedLeft(b, s-1) {
+		if end := st.usccFrom(s - 1); end > 0 {
+			return end
+		}
+	}
+	if joinedRight(b, e) {
+		return e
+	}
+	switch {
+	case n == 8 && !joinedLeft(b, s-1) && (p == 'E' || p == 'G' || p == 'D' || p == 'S' || p == 'P'):
+		st.passport(s-1, e)
+	case n == 7 && s >= 2 && isUpper(b[s-2]) && !joinedLeft(b, s-2):
+		st.passport(s-2, e)
+	}
+	return e
+}
+
+// passport reports a passport number; its format alone is common (error
+// codes, SKUs), so it needs a passport keyword.
+func (st *state) passport(start, end int) {
+	ctx := keywordBefore(st.b, start)
+	if ctx.kind() == kwPassport {
+		st.report(Passport, start, end, 0.95, ReasonSyntax|ReasonKeyword, ctx.kw)
+	}
+}
+
+// usccAt handles a digit run of eight or more followed by a capital: a
+// USCC whose first character is a digit.
+func (st *state) usccAt(s, e int) int {
+	if end := st.usccFrom(s); end > 0 {
+		return end
+	}
+	return e
+}
+
+// usccFrom reports a USCC of 18 characters starting at c, if there is one,
+// and returns its end (0 if none). A code with letters needs no keyword:
+// the structure and the check character together let about one random
+// string in several thousand through. One of digits only needs a USCC
+// keyword.
+func (st *state) usccFrom(c int) int {
+	b := st.b
+	end := c + 18
+	if end > len(b) || joinedRight(b, end) {
+		return 0
+	}
+	u := b[c:end]
+	letters := false
+	for _, x := range u {
+		if usccValue[x] == 0 {
+			return 0
+		}
+		letters = letters || !isDigit(x)
+	}
+	if !validUSCC(u) {
+		return 0
+	}
+	ctx := keywordBefore(b, c)
+	r, conf := ReasonChecksum|ReasonRegion, float32(0.9)
+	switch k := ctx.kind(); {
+	case k == kwUSCC:
+		r, conf = r|ReasonKeyword, 0.98
+	case !letters:
+		return 0
+	case u[17] == 'X' && allDigits(u[:17]) && residentIDDigits(u[:17], 'X') == residentBadCheck:
+		// A real region and birth date with a wrong check character: a
+		// mistyped ID number.
+		return 0
+	}
+	if st.report(USCC, c, end, conf, r, ctx.kw) {
+		return end
+	}
+	return 0
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// securityCode handles a run of three or four digits: a card security code
+// when a CVV keyword stands right before it and a card number is near.
+// R-PAY-1: security codes must be found so they can be refused.
+func (st *state) securityCode(s, e int) int {
+	b := st.b
+	k, kwStart := cvvKeywordBefore(b, s)
+	if k == nil {
+		return e
+	}
+	if !cardNear(b, kwStart-256, kwStart) && !cardNear(b, e, e+128) {
+		return e
+	}
+	st.report(CardSecurityCode, s, e, 0.95, ReasonKeyword|ReasonCardNearby, k)
+	return e
+}
+
+// cvvLast marks the last bytes of CVV keywords.
+var cvvLast = func() (t [256]bool) {
+	for _, g := range keywordList {
+		if g.kind != kwCVV {
+			continue
+		}
+		for _, w := range g.words {
+			for _, e := range []string{w, jsonEscape(w), strings.ToUpper(w)} {
+				t[e[len(e)-1]] = true
+			}
+		}
+	}
+	return t
+}()
+
+// cvvBefore marks the bytes that can stand right before a security code:
+// connectors and the last bytes of CVV keywords.
+var cvvBefore = func() (t [256]bool) {
+	t = cvvLast
+	for _, c := range []byte(" \t:=\"'\\(#-\x9a\xaf\xbasaf") {
+		t[c] = true
+	}
+	return t
+}()
+
+// cvvEnd2 is a bit set of the byte pairs that can stand right before a
+// security code once ASCII connectors are skipped: the last two bytes of
+// a CVV keyword (lower case, plain or JSON-escaped) or of a connector
+// ("：", "是", "为", escaped or not, and " is"). Lookups fold case.
+var cvvEnd2 = func() (set [256 * 256 / 64]uint64) {
+	add := func(w string) {
+		if len(w) >= 2 {
+			i := int(w[len(w)-2])<<8 | int(w[len(w)-1])
+			set[i>>6] |= 1 << (i & 63)
+		}
+	}
+	for _, g := range keywordList {
+		if g.kind != kwCVV {
+			continue
+		}
+		for _, w := range g.words {
+			add(w)
+			add(jsonEscape(w))
+		}
+	}
+	for _, w := range []string{"：", "是", "为", "ff1a", "662f", "4e3a", "is"} {
+		add(w)
+	}
+	return set
+}()
+
+// cvvPossible is the cheap test before cvvKeywordBefore: after skipping
+// ASCII connectors, the two bytes before must be able to end a CVV keyword
+// or a connector. "attempt=180", "exec-123" and "port 8080" fail it at
+// once.
+func cvvPossible(b []byte, p int) bool {
+	j := p - 1
+	for j >= 0 && j >= p-cvvGap {
+		switch b[j] {
+		case ' ', '\t', ':', '=', '"', '\'', '\\', '(', '#', '-':
+			j--
+			continue
+		}
+		break
+	}
+	if j < 1 {
+		return false
+	}
+	i := int(lower(b[j-1]))<<8 | int(lower(b[j]))
+	return cvvEnd2[i>>6]&(1<<(i&63)) != 0
+}
+
+// cvvGap is how many connecting bytes may stand between a CVV keyword and
+// the code.
+const cvvGap = 24
+
+// cvvKeywordBefore finds a CVV keyword that ends right before s, allowing
+// only connecting punctuation and words ("CVV: 123", "安全码是 123",
+// "\"cvc\":\"123\""). It returns the keyword and where it starts.
+func cvvKeywordBefore(b []byte, s int) (*keyword, int) {
+	p := s - 1
+	lim := s - cvvGap
+	if lim < 0 {
+		lim = 0
+	}
+skip:
+	for p >= lim {
+		switch c := b[p]; c {
+		case ' ', '\t', ':', '=', '"', '\'', '\\', '(', '#', '-':
+			p--
+			continue
+		case 0x9a, 0xaf, 0xba: // ：是为 (EF BC 9A, E6 98 AF, E4 B8 BA)
+			if p >= 2 && (b[p-2] == 0xef && b[p-1] == 0xbc && c == 0x9a ||
+				b[p-2] == 0xe6 && b[p-1] == 0x98 && c == 0xaf ||
+				b[p-2] == 0xe4 && b[p-1] == 0xb8 && c == 0xba) {
+				p -= 3
+				continue
+			}
+		case 's':
+			if p >= 2 && b[p-1] == 'i' && b[p-2] == ' ' { // "cvv is 123"
+				p -= 2
+				continue
+			}
+		case 'a', 'f':
+			// \uff1a \u662f \u4e3a: the same connectors, JSON-escaped.
+			if p >= 5 && escapedAt(b, p) {
+				switch string(b[p-3 : p+1]) {
+				case "ff1a", "FF1A", "662f", "662F", "4e3a", "4E3A":
+					p -= 6
+					continue
+				}
+			}
+		}
+		break skip
+	}
+	if p < lim || !cvvLast[lower(b[p])] {
+		return nil, 0
+	}
+	k := matchEnding(b, p)
+	if k == nil || k.kind != kwCVV {
+		return nil, 0
+	}
+	return k, p + 1 - len(k.text)
+}
+
+// cardNear reports whether b[from:to] holds a Luhn-valid card number of 13
+// to 19 digits, plain or grouped.
+func cardNear(b []byte, from, to int) bool {
+	if from < 0 {
+		from = 0
+	}
+	if to > len(b) {
+		to = len(b)
+	}
+	for i := from; i < to; i++ {
+		if !isDigit(b[i]) {
+			continue
+		}
+		if esc := escapeEnd(b, i); esc > 0 {
+			i = esc - 1 // the hex digits of a \uXXXX escape
+			continue
+		}
+		if i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) {
+			continue
+		}
+		e := digitsEnd(b, i, maxDigits+1)
+		if n := e - i; n >= 13 && n <= 19 {
+			if luhn(b[i:e]) {
+				return true
+			}
+		} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
+			var q seq
+			parseSeq(&q, b, i, e)
+			for k := q.ng; k >= 3; k-- {
+				if shapeOf(q.gl[:k]) == shapeCard {
+					nd := 0
+					for _, g := range q.gl[:k] {
+						nd += int(g)
+					}
+					if luhn(q.d[:nd]) {
+						return true
+					}
+				}
+			}
+		}
+		i = e
+	}
+	return false
+}

@@ -1,0 +1,255 @@
+package pii
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Context keywords. A checksum alone lets one random number in ten (Luhn)
+// or in eleven (GB 11643) through, so the scanner looks at the nearest
+// keyword before a candidate: "卡号" makes a Luhn-valid number a card,
+// "订单号" makes it an order number. Only the nearest keyword counts, and
+// only if no other number stands between it and the candidate.
+
+type kwKind uint8
+
+const (
+	kwNone kwKind = iota
+	kwCard
+	kwResident
+	kwMobile
+	kwPassport
+	kwUSCC
+	kwCVV
+	kwOrder   // order, ticket, tracking, invoice numbers
+	kwTrace   // trace, request, transaction, session ids
+	kwTime    // timestamps
+	kwVersion // versions and builds
+)
+
+// negative reports whether k names a kind of number that is not PI.
+func (k kwKind) negative() bool { return k >= kwOrder }
+
+// keywordList is data: ASCII words match case-insensitively; every
+// non-ASCII word also matches in its JSON-escaped form (\uXXXX).
+var keywordList = []struct {
+	kind  kwKind
+	words []string
+}{
+	{kwCard, []string{
+		"card", "cardno", "pan", "bank account", "visa", "mastercard", "unionpay",
+		"卡", "卡号", "银行卡", "信用卡", "借记卡", "储蓄卡", "银联", "银行账号",
+		"银行帐号", "收款账号", "退款账户", "卡片",
+	}},
+	{kwResident, []string{
+		"idcard", "id card", "id_card", "id-card", "id no", "id_no", "idno", "id number", "resident id",
+		"national id", "identity", "身份证", "身份证号", "证件号", "证件号码",
+		"公民身份号码", "身份号码",
+	}},
+	{kwMobile, []string{
+		"mobile", "phone", "tel", "cell", "msisdn", "手机", "手机号", "电话",
+		"联系电话", "联系方式", "号码",
+	}},
+	{kwPassport, []string{"passport", "护照", "护照号", "护照号码"}},
+	{kwUSCC, []string{
+		"uscc", "credit code", "tax id", "tax_id", "taxid", "taxno", "tax_no", "tax no",
+		"tax number", "统一社会信用代码", "信用代码", "税号",
+		"纳税人识别号", "营业执照",
+	}},
+	{kwCVV, []string{
+		"cvv", "cvv2", "cvc", "cvc2", "cvn", "cvn2", "security code",
+		"card verification", "安全码", "卡验证码",
+	}},
+	{kwOrder, []string{
+		"order", "tracking", "invoice", "ticket", "serial", "sku", "orderid",
+		"reference", "membership", "member", "订单", "单号", "订单号",
+		"运单", "快递", "发票", "工单", "流水号", "交易号", "批次", "编号",
+		"会员号", "参考号",
+	}},
+	{kwTrace, []string{
+		"trace", "span", "request", "req", "txn", "transaction", "correlation",
+		"msgid", "session", "nonce", "uuid", "hash", "签名",
+	}},
+	{kwTime, []string{"timestamp", "time", "ts", "epoch", "date", "时间", "日期"}},
+	{kwVersion, []string{"version", "ver", "build", "release", "版本"}},
+}
+
+type keyword struct {
+	text  string // lower-case match text
+	name  string // reported keyword (the unescaped form)
+	kind  kwKind
+	alpha bool // starts with an ASCII letter: needs a word boundary before it
+}
+
+// kwEnd2 is a bit set of the last two (lower-case) bytes of every
+// keyword, the filter that keeps the backward search cheap.
+var kwEnd2 [256 * 256 / 64]uint64
+
+func kwEnd2Has(x, y byte) bool {
+	i := int(lower(x))<<8 | int(lower(y))
+	return kwEnd2[i>>6]&(1<<(i&63)) != 0
+}
+
+// The keywords are matched backwards from their last byte, in a trie of
+// their reversed (lower-case) text: one step per byte, and the longest
+// keyword ending at a byte wins.
+type kwNode struct {
+	edges []kwEdge
+	kw    *keyword // the keyword whose reversed text ends at this node
+}
+
+type kwEdge struct {
+	c    byte
+	next uint32
+}
+
+var (
+	kwTrie = []kwNode{{}} // node 0 is the root
+	kwRoot [256]uint32    // the root's children, by byte
+)
+
+func init() {
+	for _, g := range keywordList {
+		for _, w := range g.words {
+			addKeyword(keyword{text: w, name: w, kind: g.kind, alpha: isLetter(w[0])})
+			if esc := jsonEscape(w); esc != w {
+				addKeyword(keyword{text: esc, name: w, kind: g.kind})
+			}
+		}
+	}
+}
+
+func addKeyword(k keyword) {
+	n := len(k.text)
+	if n < 2 {
+		panic("pii: keyword too short: " + k.text)
+	}
+	for i := 0; i < n; i++ {
+		if c := k.text[i]; c-'A' < 26 {
+			panic("pii: keyword must be lower case: " + k.text)
+		}
+	}
+	i := int(k.text[n-2])<<8 | int(k.text[n-1])
+	kwEnd2[i>>6] |= 1 << (i & 63)
+	node := kwRoot[k.text[n-1]]
+	if node == 0 {
+		node = newKwNode()
+		kwRoot[k.text[n-1]] = node
+	}
+	for j := n - 2; j >= 0; j-- {
+		c := k.text[j]
+		next := uint32(0)
+		for _, e := range kwTrie[node].edges {
+			if e.c == c {
+				next = e.next
+				break
+			}
+		}
+		if next == 0 {
+			next = newKwNode()
+			kwTrie[node].edges = append(kwTrie[node].edges, kwEdge{c, next})
+		}
+		node = next
+	}
+	if kwTrie[node].kw == nil {
+		kw := k
+		kwTrie[node].kw = &kw
+	}
+}
+
+func newKwNode() uint32 {
+	kwTrie = append(kwTrie, kwNode{})
+	return uint32(len(kwTrie) - 1)
+}
+
+// jsonEscape writes the non-ASCII runes of w as \uXXXX, the way JSON
+// encoders that escape non-ASCII text do.
+func jsonEscape(w string) string {
+	out := make([]byte, 0, len(w)*2)
+	for _, r := range w {
+		if r < utf8.RuneSelf {
+			out = append(out, byte(r))
+			continue
+		}
+		out = fmt.Appendf(out, `\u%04x`, r)
+	}
+	return string(out)
+}
+
+// matchEnding returns the longest keyword whose last byte is b[p].
+func matchEnding(b []byte, p int) *keyword {
+	node := kwRoot[lower(b[p])]
+	var best *keyword
+	for q := p; node != 0; {
+		nd := &kwTrie[node]
+		if k := nd.kw; k != nil {
+			// "discard" is not "card"; "creditCard" is.
+			if !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1]) {
+				best = k
+			}
+		}
+		q--
+		if q < 0 {
+			break
+		}
+		c := lower(b[q])
+		node = 0
+		for _, e := range nd.edges {
+			if e.c == c {
+				node = e.next
+				break
+			}
+		}
+	}
+	return best
+}
+
+// kwWindow is how far before a candidate the keyword search looks: about
+// twenty Chinese characters or sixty ASCII ones.
+const kwWindow = 64
+
+// context is the nearest keyword before a candidate.
+type context struct {
+	kw *keyword
+	// sameLine is false when a line break stands between the keyword and
+	// the candidate. Negative keywords count only on the same line: in a
+	// chat, "please cancel the order" on one line says nothing about the
+	// card number typed on the next.
+	sameLine bool
+}
+
+func (c context) kind() kwKind {
+	if c.kw == nil {
+		return kwNone
+	}
+	if c.kw.kind.negative() && !c.sameLine {
+		return kwNone
+	}
+	return c.kw.kind
+}
+
+// keywordBefore finds the nearest keyword ending before start, within
+// kwWindow bytes, stopping at a digit (another number stands between).
+func keywordBefore(b []byte, start int) context {
+	lim := start - kwWindow
+	if lim < 0 {
+		lim = 0
+	}
+	c := context{sameLine: true}
+	for p := start - 1; p >= lim; p-- {
+		x := b[p]
+		if p > 0 && kwEnd2Has(b[p-1], x) {
+			if k := matchEnding(b, p); k != nil {
+				c.kw = k
+				return c
+			}
+		}
+		switch {
+		case x == '\n':
+			c.sameLine = false
+		case isDigit(x) && escapeEnd(b, p) == 0:
+			return c
+		}
+	}
+	return c
+}

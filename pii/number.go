@@ -1,0 +1,271 @@
+package pii
+
+// Numbers: resident IDs, mobiles, cards, and the digit cores of USCC and
+// passport numbers. The byte loop calls digits at the first digit of a
+// run; everything here reads a bounded window around it.
+
+// maxDigits is the most digits a numeric type has (19 for a card, 15 for
+// 0086 and a mobile number); a longer run is part of something else.
+const maxDigits = 24
+
+// maxGroups bounds a grouped number ("6222 0212 3456 7890 128").
+const maxGroups = 6
+
+// longRunSkip bounds how far one examination skips through a digit run
+// too long to be anything; the loop comes back for the rest.
+const longRunSkip = 512
+
+// digits examines the digit run starting at s and returns where the loop
+// resumes. Short runs (dates, times, counters) dominate real text, so they
+// are turned away first, with the fewest reads.
+func (st *state) digits(s int) int {
+	b := st.b
+	e := digitsEnd(b, s+1, maxDigits)
+	n := e - s
+	if n > maxDigits {
+		// Nothing inside a long run can start a token.
+		return digitsEnd(b, e, longRunSkip)
+	}
+	var next byte
+	if e < len(b) {
+		next = b[e]
+	}
+	switch next {
+	case '.':
+		if n <= 3 {
+			return st.ipv4(s, e)
+		}
+	case ':':
+		return e // the colon examination decides (IPv6)
+	case ' ', '-':
+		if (n <= 4 || n == 6) && e+1 < len(b) && isDigit(b[e+1]) {
+			if end := st.grouped(s, e); end > 0 {
+				return end
+			}
+		}
+	}
+	if n < 3 {
+		return e
+	}
+	if s > 0 && isWord(b[s-1]) && !escapedAt(b, s-1) {
+		if esc := escapeEnd(b, s); esc > 0 {
+			// The run starts inside a \uXXXX escape: the number proper
+			// starts after it ("\u53f713800138000").
+			if esc < e {
+				return st.digits(esc)
+			}
+			return esc
+		}
+		return st.lettered(s, e)
+	}
+	if isWord(next) || next == '.' && e+1 < len(b) && isDigit(b[e+1]) {
+		if n == 17 && (next == 'X' || next == 'x') && !joinedRight(b, e+1) {
+			if end := st.resident17X(s, e); end > e {
+				return end
+			}
+		}
+		if n >= 8 && isUpper(next) {
+			return st.usccAt(s, e)
+		}
+		return e
+	}
+	if n <= 4 {
+		if s > 0 && !cvvBefore[b[s-1]] {
+			return e
+		}
+		return st.securityCode(s, e)
+	}
+	if n < 11 || st.partOfEmail(e) {
+		return e
+	}
+	st.classify(b[s:e], s, e, false)
+	return e
+}
+
+// classify decides what the digits d, written at b[start:end], are. grouped
+// tells whether they were written in groups; the caller has checked the
+// grouping fits the type.
+func (st *state) classify(d []byte, start, end int, grouped bool) bool {
+	switch n := len(d); n {
+	case 11:
+		return validSegment(d) && st.mobile(start, end, grouped)
+	case 13:
+		if d[0] == '8' && d[1] == '6' && validSegment(d[2:]) {
+			return st.mobile(st.plusBefore(start), end, grouped)
+		}
+	case 15:
+		if d[0] == '0' && d[1] == '0' && d[2] == '8' && d[3] == '6' && validSegment(d[4:]) {
+			return st.mobile(st.plusBefore(start), end, grouped)
+		}
+		if validLegacyID(d) {
+			if ctx := keywordBefore(st.b, start); ctx.kind() == kwResident {
+				return st.report(ResidentID, start, end, 0.9, ReasonDate|ReasonRegion|ReasonKeyword, ctx.kw)
+			}
+		}
+	case 18:
+		// Eighteen digits: a USCC of digits only if a keyword says so;
+		// else an ID if it validates — region, date and check together
+		// are far more specific than a Luhn digit, so the ID wins even
+		// after a card keyword; else perhaps a card.
+		ctx := keywordBefore(st.b, start)
+		if ctx.kind() == kwUSCC && validUSCC(d) {
+			return st.report(USCC, start, end, 0.95, ReasonChecksum|ReasonRegion|ReasonKeyword, ctx.kw)
+		}
+		if residentIDDigits(d[:17], d[17]) == residentOK {
+			return st.resident(start, end, ctx)
+		}
+	}
+	return st.card(d, start, end, grouped)
+}
+
+// escapeEnd returns the end of the JSON \uXXXX escape whose hex digits
+// include b[s], or 0 when b[s] is not inside one.
+func escapeEnd(b []byte, s int) int {
+	for j := s - 2; j >= s-5 && j >= 0; j-- {
+		if b[j] == '\\' && b[j+1] == 'u' && j+6 <= len(b) && oddBackslashes(b, j) &&
+			isHex(b[j+2]) && isHex(b[j+3]) && isHex(b[j+4]) && isHex(b[j+5]) {
+			return j + 6
+		}
+	}
+	return 0
+}
+
+// plusBefore widens a number with a country prefix to the '+' before it.
+func (st *state) plusBefore(start int) int {
+	if start > 0 && st.b[start-1] == '+' && !joinedLeft(st.b, start-1) {
+		return start - 1
+	}
+	return start
+}
+
+// mobile reports a mobile number unless the words before it say it is an
+// order number, a trace id or a timestamp.
+func (st *state) mobile(start, end int, grouped bool) bool {
+	ctx := keywordBefore(st.b, start)
+	k := ctx.kind()
+	if k.negative() {
+		return false
+	}
+	r, conf := ReasonSegment, float32(0.9)
+	if k == kwMobile {
+		r, conf = r|ReasonKeyword, 0.98
+	}
+	if grouped {
+		r |= ReasonGrouped
+	}
+	return st.report(Mobile, start, end, conf, r, ctx.kw)
+}
+
+// resident reports a resident ID whose characters are valid.
+func (st *state) resident(start, end int, ctx context) bool {
+	k := ctx.kind()
+	if k == kwOrder || k == kwTrace {
+		return false
+	}
+	r, conf := ReasonChecksum|ReasonDate|ReasonRegion, float32(0.95)
+	if k == kwResident {
+		r, conf = r|ReasonKeyword, 0.99
+	}
+	return st.report(ResidentID, start, end, conf, r, ctx.kw)
+}
+
+// resident17X handles 17 digits followed by the check character X.
+func (st *state) resident17X(s, e int) int {
+	b := st.b
+	if residentIDDigits(b[s:e], b[e]) == residentOK && !st.partOfEmail(e+1) {
+		if st.resident(s, e+1, keywordBefore(b, s)) {
+			return e + 1
+		}
+	}
+	return e
+}
+
+// card reports a payment card number. A Luhn digit lets one random number
+// in ten through, so it also needs a card keyword, or an issuer prefix of a
+// card scheme with a length that scheme issues, and no order, trace or
+// time keyword. R-PAY-1.
+func (st *state) card(d []byte, start, end int, grouped bool) bool {
+	n := len(d)
+	if n < 13 || n > 19 || !luhn(d) {
+		return false
+	}
+	ctx := keywordBefore(st.b, start)
+	k := ctx.kind()
+	if k.negative() {
+		return false
+	}
+	if n == 18 && k != kwCard && residentIDDigits(d[:17], d[17]) == residentBadCheck {
+		// A real region and birth date with a wrong check digit: a
+		// mistyped ID number, not a card.
+		return false
+	}
+	r := ReasonChecksum
+	iin := knownIIN(d)
+	if iin {
+		r |= ReasonIIN
+	}
+	if grouped {
+		r |= ReasonGrouped
+	}
+	var conf float32
+	switch {
+	case k == kwCard || k == kwCVV:
+		r |= ReasonKeyword
+		conf = 0.97
+	case iin && grouped:
+		conf = 0.95
+	case iin:
+		conf = 0.85
+	case grouped:
+		conf = 0.8
+	default:
+		return false
+	}
+	return st.report(BankCard, start, end, conf, r, ctx.kw)
+}
+
+// knownIIN reports whether d starts with the issuer prefix of a card
+// scheme that issues numbers of len(d) digits.
+func knownIIN(d []byte) bool {
+	n := len(d)
+	p2 := num2(d)
+	p4 := num4(d)
+	switch {
+	case d[0] == '4': // Visa
+		return n == 13 || n == 16 || n == 19
+	case p2 == 62, p2 == 81: // UnionPay
+		return n >= 16
+	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720: // Mastercard
+		return n == 16
+	case p2 == 34, p2 == 37: // American Express
+		return n == 15
+	case p4 >= 3528 && p4 <= 3589: // JCB
+		return n >= 16
+	case p4 == 6011, p2 == 65, p4 >= 6440 && p4 <= 6499: // Discover
+		return n >= 16
+	case p2 == 36, p4 >= 3000 && p4 <= 3059: // Diners Club
+		return n >= 14
+	}
+	return false
+}
+
+// partOfEmail reports whether the number ending at e continues into the
+// local part of an e-mail address ("13800138000@qq.com"); the '@'
+// examination reports the whole address instead.
+func (st *state) partOfEmail(e int) bool {
+	b := st.b
+	lim := e + 64
+	if lim > len(b) {
+		lim = len(b)
+	}
+	for j := e; j < lim; j++ {
+		c := b[j]
+		if c == '@' {
+			return true
+		}
+		if ctype[c]&ctLocal == 0 {
+			return false
+		}
+	}
+	return false
+}

@@ -1,0 +1,387 @@
+package pii
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// Options configure a Scanner. The zero value scans for every type with
+// one goroutine.
+type Options struct {
+	// Types limits the scan to these types; empty means all.
+	Types []Type
+	// MinConfidence drops findings below it (0 keeps all).
+	MinConfidence float32
+	// Workers is how many goroutines Scan and ScanReader split a buffer
+	// between; 0 or 1 scans on the calling goroutine. Split or not, the
+	// findings are the same.
+	Workers int
+	// ChunkSize is how many bytes ScanReader reads at a time; 0 means
+	// 4 MiB. It is raised to at least 64 KiB.
+	ChunkSize int
+}
+
+// Scanner finds PI in bytes. It is immutable after NewScanner and safe for
+// concurrent use.
+type Scanner struct {
+	enabled   [numTypes]bool
+	minConf   float32
+	workers   int
+	chunkSize int
+}
+
+// NewScanner returns a scanner configured by opts.
+func NewScanner(opts Options) *Scanner {
+	s := &Scanner{minConf: opts.MinConfidence, workers: opts.Workers, chunkSize: opts.ChunkSize}
+	if len(opts.Types) == 0 {
+		for t := Type(1); t < numTypes; t++ {
+			s.enabled[t] = true
+		}
+	}
+	for _, t := range opts.Types {
+		if t > 0 && t < numTypes {
+			s.enabled[t] = true
+		}
+	}
+	if s.workers < 1 {
+		s.workers = 1
+	}
+	if s.chunkSize == 0 {
+		s.chunkSize = 4 << 20
+	}
+	if s.chunkSize < minChunk {
+		s.chunkSize = minChunk
+	}
+	return s
+}
+
+// minChunk is the smallest ScanReader chunk (a variable for tests).
+var minChunk = 64 << 10
+
+var defaultScanner = NewScanner(Options{})
+
+// Scan calls fn for every finding in b, in order of offset, on the calling
+// goroutine. Findings never overlap.
+func (s *Scanner) Scan(b []byte, fn func(Finding)) {
+	s.scanRange(b, 0, 0, len(b), 0, fn)
+}
+
+// FindAll returns every finding in b, in order of offset.
+func (s *Scanner) FindAll(b []byte) []Finding {
+	var fs []Finding
+	s.Scan(b, func(f Finding) { fs = append(fs, f) })
+	return fs
+}
+
+// Scan returns every finding in b with the default scanner (all types).
+func Scan(b []byte) []Finding { return defaultScanner.FindAll(b) }
+
+// state is one scan over one buffer. Examinations may read around the
+// position they start at, but never further than ctxBefore bytes back or
+// ctxAfter bytes ahead; that is what lets ScanReader cut a stream anywhere
+// and still report exactly what a whole-buffer scan reports.
+type state struct {
+	b    []byte
+	base int64 // offset of b[0] in the stream
+	s    *Scanner
+	emit func(Finding)
+	// lastEnd is where the last finding ended: nothing may start before it.
+	lastEnd int
+}
+
+const (
+	ctxBefore = 1024
+	ctxAfter  = 1024
+)
+
+// run examines every trigger at positions [i, to) and returns the position
+// the loop stopped at (to or just past the last examined token).
+//
+// It reads the input eight bytes at a time; a word without a digit, ':'
+// or '@' is skipped at once. Most triggers in real text are the short
+// digit runs and colons of dates, times and counters: these are
+// recognised from the word already in a register and passed over without
+// a call; only the rest go to an examination. (Classifying all bytes of a
+// word in parallel instead was measured slower on the benchmark corpus.)
+func (st *state) run(i, to int) int {
+	full := st.b
+	b := full[:to]
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		m := triggerMask(x)
+		if m == 0 {
+			i += 8
+			continue
+		}
+		d := digitMask(x)
+		next := i + 8
+		for m != 0 {
+			t := bits.TrailingZeros64(m) >> 3
+			p := i + t
+			c := byte(x >> (8 * t))
+			if c-'0' < 10 {
+				// The run's length and the byte after it, from the word
+				// when the run ends inside it.
+				var n int
+				var after byte
+				if nd := ^(d >> (8 * t)) & (hi >> (8 * t)); nd != 0 {
+					n = bits.TrailingZeros64(nd) >> 3
+					after = byte(x >> (8 * (t + n)))
+				} else if e := digitsEnd(full, p, 11); e < len(full) {
+					n, after = e-p, full[e]
+				} else {
+					n = e - p
+				}
+				if n <= 10 {
+					var prev, prev2 byte
+					if p > 1 {
+						prev, prev2 = full[p-1], full[p-2]
+					} else if p == 1 {
+						prev = full[0]
+					}
+					quiet := quietRun(n, prev, prev2, after)
+					if !quiet && n == 4 {
+						if e := dateEnd(full, p); e > 0 {
+							next = e // "2024-05-19": a date is not PI
+							break
+						}
+					}
+					if quiet || n <= 4 && skipShortRun(full, p, n) {
+						if t+n < 8 {
+							m &^= 1<<(8*(t+n)) - 1
+							continue
+						}
+						next = p + n
+						break
+					}
+				}
+				next = st.digits(p)
+				break
+			}
+			if c == ':' {
+				var prev, after byte
+				if p > 0 {
+					prev = full[p-1]
+				}
+				if p+1 < len(full) {
+					after = full[p+1]
+				}
+				if after != ':' && (!isHex(after) || !isHex(prev)) {
+					// No address runs through this colon or starts at it:
+					// JSON's "key":value, "ERROR: ...".
+					m &^= 1<<(8*(t+1)) - 1
+					continue
+				}
+				if e := timeEnd(full, p); e > 0 {
+					next = e // "12:34:56": a time is not an address
+					break
+				}
+				next = st.colon(p)
+				break
+			}
+			next = st.at(p)
+			break
+		}
+		i = next
+	}
+	for i < len(b) {
+		switch class[b[i]] {
+		case clsDigit:
+			if e := dateEnd(full, i); e > 0 {
+				i = e
+				continue
+			}
+			i = st.digits(i)
+		case clsColon:
+			if e := timeEnd(full, i); e > 0 {
+				i = e
+				continue
+			}
+			i = st.colon(i)
+		case clsAt:
+			i = st.at(i)
+		default:
+			i++
+		}
+	}
+	return i
+}
+
+// afterClass sorts the byte after a short digit run.
+const (
+	afterDot   = 1 // an IPv4 octet may follow
+	afterSep   = 2 // ' ' or '-': a grouped number may follow
+	afterColon = 3 // the colon examination decides
+)
+
+var afterClass = [256]uint8{'.': afterDot, ' ': afterSep, '-': afterSep, ':': afterColon}
+
+// quietRun reports that a run of n (at most ten) digits, between the
+// bytes prev2 prev and after, can start nothing: what digits would
+// conclude, without the call. The cases are the common ones of real text:
+// counters, the numbers of versions ("Chrome/120.0.0.0") and the hex
+// digits of JSON escapes ("\u6211\u624b").
+func quietRun(n int, prev, prev2, after byte) bool {
+	switch afterClass[after] {
+	case afterColon:
+		return true // the colon examination decides
+	case afterDot:
+		// Not an IPv4 address when the run continues a dotted one or
+		// follows "Product/" or "name-".
+		return n <= 3 && (prev == '.' || (prev == '/' || prev == '-') && isLetter(prev2))
+	case afterSep:
+		return false // may be the first group of a grouped number
+	}
+	switch {
+	case n <= 2:
+		return true
+	case n <= 4:
+		// A security code needs a keyword or connector before it; inside a
+		// word (an escape, an identifier) it needs a boundary after it.
+		return quietBefore[prev] || isWord(prev) && (isWord(after) || prev == 'u')
+	}
+	// Five to ten digits are something only with letters around them
+	// (passports, USCC); mobiles and longer numbers have eleven or more.
+	return !isWord(prev) && !isWord(after)
+}
+
+// quietBefore marks bytes before a three- or four-digit run that rule out
+// everything: not part of a word (escapes, letter prefixes), not a
+// connector a security-code keyword could stand behind, not the end of
+// such a keyword.
+var quietBefore = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = !isWord(byte(c)) && !cvvBefore[c]
+	}
+	return t
+}()
+
+// dateEnd returns the end of a date "YYYY-MM-DD" starting at p (the first
+// digit of a run), or 0. Nothing in a date is PI, and dates lead every log
+// line and chat message, so the loop steps over them whole. The date must
+// not run on into more digits or a dotted quad.
+func dateEnd(b []byte, p int) int {
+	if p+11 > len(b) || p > 0 && isDigit(b[p-1]) {
+		return 0
+	}
+	x := binary.LittleEndian.Uint64(b[p:])
+	const dashes = 0x2d00002d00000000 // bytes 4 and 7
+	const digitBits = 0x0080800080808080
+	if digitMask(x) != digitBits || x&0xff0000ff00000000 != dashes {
+		return 0
+	}
+	if !isDigit(b[p+8]) || !isDigit(b[p+9]) || isDigit(b[p+10]) || b[p+10] == '.' {
+		return 0
+	}
+	e := p + 10
+	// A time after the date ("2024-05-19 09:12:31.889", "...T09:12:31Z")
+	// goes too, fractions included, so a log line's stamp costs one
+	// examination.
+	if b[e] != ' ' && b[e] != 'T' {
+		return e
+	}
+	t := timeEnd(b, e+3)
+	if t == 0 {
+		return e
+	}
+	if t < len(b) && (b[t] == '.' || b[t] == ',') {
+		q := digitsEnd(b, t+1, 10)
+		if n := q - (t + 1); n >= 1 && n <= 9 && q < len(b) && fractionEnds(b, q) {
+			return q
+		}
+	}
+	return t
+}
+
+// fractionEnds reports whether the byte at q can end the fraction of a
+// time: not a digit, dot or colon, and not a separator before more digits
+// (which could make the fraction the first group of a number).
+func fractionEnds(b []byte, q int) bool {
+	switch c := b[q]; c {
+	case '.', ':':
+		return false
+	case ' ', '-':
+		return q+1 >= len(b) || !isDigit(b[q+1])
+	default:
+		return !isDigit(c)
+	}
+}
+
+// timeEnd returns the end of a time "HH:MM:SS" whose first colon is at c,
+// or 0. No IPv6 address can be written so (three groups and no "::"); the
+// time must not run on into another colon, a dotted quad, or a "86" that
+// could prefix a grouped mobile number.
+func timeEnd(b []byte, c int) int {
+	if c < 2 || c+7 > len(b) {
+		return 0
+	}
+	if !isDigit(b[c-2]) || !isDigit(b[c-1]) || !isDigit(b[c+1]) || !isDigit(b[c+2]) ||
+		b[c+3] != ':' || !isDigit(b[c+4]) || !isDigit(b[c+5]) {
+		return 0
+	}
+	switch b[c+6] {
+	case ':':
+		return 0
+	case '.':
+		q := digitsEnd(b, c+7, 4)
+		if q < len(b) && b[q] == '.' {
+			return 0
+		}
+	case ' ', '-':
+		if b[c+4] == '8' && b[c+5] == '6' {
+			return 0
+		}
+	}
+	if isDigit(b[c+6]) {
+		return 0
+	}
+	return c + 6
+}
+
+// skipShortRun reports whether the run of n (at most four) digits at p
+// can start nothing, judged the way digits would judge it: not an IPv4
+// octet, not the first group of a grouped number, and without a
+// security-code keyword or connector before it. A run followed by ':' is
+// left to the colon.
+func skipShortRun(b []byte, p, n int) bool {
+	var after byte
+	if p+n < len(b) {
+		after = b[p+n]
+	}
+	switch after {
+	case '.':
+		if n <= 3 {
+			return false
+		}
+	case ':':
+		return true
+	case ' ', '-':
+		if q := p + n + 1; q < len(b) && isDigit(b[q]) {
+			if n == 2 {
+				if b[p] == '8' && b[p+1] == '6' {
+					return false
+				}
+			} else if secondGroupFits(n, digitsEnd(b, q, 12)-q) {
+				return false
+			}
+		}
+	}
+	if n <= 2 {
+		return true
+	}
+	return p == 0 || !isWord(b[p-1]) && !cvvPossible(b, p)
+}
+
+// report emits a finding of b[start:end] if its type is enabled.
+func (st *state) report(t Type, start, end int, conf float32, r Reason, kw *keyword) bool {
+	if !st.s.enabled[t] || conf < st.s.minConf || start < st.lastEnd {
+		return false
+	}
+	f := Finding{Type: t, Offset: st.base + int64(start), Length: end - start, Confidence: conf, Reason: r}
+	if kw != nil && r&ReasonKeyword != 0 {
+		f.Keyword = kw.name
+	}
+	st.lastEnd = end
+	st.emit(f)
+	return true
+}

@@ -1,0 +1,225 @@
+package pii
+
+// Validators for the numeric identifiers. They work on the characters of
+// the value only; context is the scanner's business. Other packages (the
+// vault, subject-request intake) use them to check values people type in.
+
+// residentWeights are the GB 11643 (ISO 7064 MOD 11-2) weights 2^(17-i) mod 11.
+var residentWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// residentCheck maps the weighted sum mod 11 to the check character.
+const residentCheck = "10X98765432"
+
+// provinces marks the two-digit codes that start a GB/T 2260 region code,
+// including 71 (Taiwan), 81/82 (Hong Kong, Macao residence permits) and 83
+// (Taiwan residence permits), and 91 for the new permanent-residence ID of
+// foreigners, which is issued in the resident ID format.
+var provinces = func() (p [100]bool) {
+	for _, c := range []int{
+		11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
+		41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65,
+		71, 81, 82, 83, 91,
+	} {
+		p[c] = true
+	}
+	return p
+}()
+
+// ValidResidentID reports whether s is an 18-character resident ID number:
+// a valid province code, a real birth date (1900–2100) and the GB 11643
+// check character ('X' or 'x' for ten).
+func ValidResidentID(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return residentIDDigits(s[:17], s[17]) == residentOK
+}
+
+// residentVerdict says which part of an 18-character ID failed.
+type residentVerdict uint8
+
+const (
+	residentOK residentVerdict = iota
+	residentBadRegion
+	residentBadDate
+	residentBadCheck
+)
+
+// residentIDDigits checks 17 digits plus a check character. The caller has
+// made sure d holds 17 ASCII digits.
+func residentIDDigits[S string | []byte](d S, check byte) residentVerdict {
+	if !provinces[int(d[0]-'0')*10+int(d[1]-'0')] {
+		return residentBadRegion
+	}
+	if !validDate(num4(d[6:10]), num2(d[10:12]), num2(d[12:14]), 1900, 2100) {
+		return residentBadDate
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += int(d[i]-'0') * residentWeights[i]
+	}
+	want := residentCheck[sum%11]
+	if check == 'x' {
+		check = 'X'
+	}
+	if check != want {
+		return residentBadCheck
+	}
+	return residentOK
+}
+
+// validLegacyID checks a 15-digit first-generation ID: region and a 19YY
+// birth date. It has no check digit, so the scanner reports it only next
+// to a keyword.
+func validLegacyID(d []byte) bool {
+	return len(d) == 15 && provinces[int(d[0]-'0')*10+int(d[1]-'0')] &&
+		validDate(1900+num2(d[6:8]), num2(d[8:10]), num2(d[10:12]), 1900, 1999)
+}
+
+func num2[S string | []byte](d S) int { return int(d[0]-'0')*10 + int(d[1]-'0') }
+func num4[S string | []byte](d S) int { return num2(d[:2])*100 + num2(d[2:4]) }
+
+func validDate(y, m, d, minYear, maxYear int) bool {
+	if y < minYear || y > maxYear || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+	if m == 2 && (y%4 == 0 && (y%100 != 0 || y%400 == 0)) {
+		days = 29
+	}
+	return d <= days
+}
+
+// usccAlphabet is the GB 32100 character set: digits and the capital
+// letters without I, O, S, V, Z; a character's value is its index.
+const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// usccValue maps a byte to its GB 32100 value plus one (0: not allowed).
+var usccValue = func() (v [256]uint8) {
+	for i := 0; i < len(usccAlphabet); i++ {
+		v[usccAlphabet[i]] = uint8(i + 1)
+	}
+	return v
+}()
+
+// usccWeights are 3^i mod 31.
+var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+
+// ValidUSCC reports whether s is an 18-character unified social credit
+// code: registration authority, a six-digit region code with a valid
+// province, and the GB 32100 check character. Letters must be capitals.
+func ValidUSCC(s string) bool {
+	return len(s) == 18 && validUSCC(s)
+}
+
+// validUSCC checks 18 bytes of u.
+func validUSCC[S string | []byte](u S) bool {
+	// Authority: 1–9, A, N, Y; then the organisation-kind digit and the
+	// six-digit region code (province or 10 for national bodies).
+	switch c := u[0]; {
+	case c >= '1' && c <= '9', c == 'A', c == 'N', c == 'Y':
+	default:
+		return false
+	}
+	for i := 1; i < 8; i++ {
+		if !isDigit(u[i]) {
+			return false
+		}
+	}
+	if p := num2(u[2:4]); !provinces[p] && p != 10 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		v := usccValue[u[i]]
+		if v == 0 {
+			return false
+		}
+		sum += int(v-1) * usccWeights[i]
+	}
+	c := (31 - sum%31) % 31
+	return usccValue[u[17]] == uint8(c+1)
+}
+
+// luhnDouble[d] is the digit sum of 2*d.
+var luhnDouble = [10]uint8{0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
+
+// Luhn reports whether s is at least two ASCII digits passing the Luhn
+// (mod 10) check. Any other byte makes it false.
+func Luhn(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return luhn(s)
+}
+
+// luhn checks digits the caller has already verified.
+func luhn[S string | []byte](d S) bool {
+	sum := 0
+	n := len(d)
+	for i := n - 1; i >= 0; i -= 2 {
+		sum += int(d[i] - '0')
+	}
+	for i := n - 2; i >= 0; i -= 2 {
+		sum += int(luhnDouble[d[i]-'0'])
+	}
+	return sum%10 == 0
+}
+
+// ValidMobile reports whether s is a mainland mobile number: 11 digits in
+// an allocated segment, optionally after +86, 0086 or 86, and optionally
+// grouped with spaces or hyphens ("138 0013 8000", "+86-138-0013-8000").
+func ValidMobile(s string) bool {
+	var d [16]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			if n == len(d) {
+				return false
+			}
+			d[n] = c
+			n++
+		case c == ' ' || c == '-':
+			if i == 0 || i == len(s)-1 || !isDigit(s[i-1]) {
+				return false
+			}
+		case c == '+' && i == 0:
+		default:
+			return false
+		}
+	}
+	if s != "" && s[0] == '+' && (n != 13 || d[0] != '8' || d[1] != '6') {
+		return false
+	}
+	return mobileDigits(d[:n]) > 0
+}
+
+// mobileDigits returns the length of the country prefix plus one when d is
+// a mobile number with an optional 86/0086 prefix, and 0 when it is not.
+func mobileDigits(d []byte) int {
+	switch {
+	case len(d) == 11 && validSegment(d):
+		return 1
+	case len(d) == 13 && d[0] == '8' && d[1] == '6' && validSegment(d[2:]):
+		return 3
+	case len(d) == 15 && d[0] == '0' && d[1] == '0' && d[2] == '8' && d[3] == '6' && validSegment(d[4:]):
+		return 5
+	}
+	return 0
+}
+
+func validSegment(d []byte) bool {
+	return d[0] == '1' && segments[int(d[1]-'0')*10+int(d[2]-'0')]
+}
