@@ -107,11 +107,8 @@ func TestVault(t *testing.T) {
 			}
 			got := e.json(auth.RoleOperatorAdmin, "GET", "/v1/subjects/"+sb+"/records/payment_data", "", 200)
 			f := got["fields"].(map[string]any)
-			if f["card_number"] != "622202*********0128" {
-				// first 6 and last 4 shown, the rest masked
-				if s, _ := f["card_number"].(string); !strings.HasPrefix(s, "622202") || !strings.HasSuffix(s, "0128") || strings.Contains(s, "1234567890") {
-					t.Fatalf("card masked as %q", s)
-				}
+			if f["card_number"] != "622202*********0128" { // first 6 and last 4 shown
+				t.Fatalf("card masked as %q", f["card_number"])
 			}
 			if got["masked"] != true {
 				t.Fatal("a read without purpose was not masked")
@@ -120,7 +117,7 @@ func TestVault(t *testing.T) {
 
 		t.Run("MaskingFormats", func(t *testing.T) {
 			f := e.json(auth.RoleOperatorAdmin, "GET", "/v1/subjects/"+sb+"/records/administrator_data", "", 200)["fields"].(map[string]any)
-			if f["mobile"] != "139****5678" || f["email"] != "z***@example.com" || f["name"] != "张****" && !strings.HasPrefix(f["name"].(string), "张*") {
+			if f["mobile"] != "139****5678" || f["email"] != "z***@example.com" || f["name"] != "张****" || f["address"] != "北********" {
 				t.Fatalf("masked %v", f)
 			}
 			rn := e.json(auth.RoleOperatorAdmin, "GET", "/v1/subjects/"+sb+"/records/real_name_data", "", 200)["fields"].(map[string]any)
