@@ -54,6 +54,7 @@ type App struct {
 	Subjects       *subject.Service
 	Registry       *prometheus.Registry
 
+	keyStore subject.KeyStore
 	newJobs  func(jobs.Services, jobs.Config) (jobs.Runner, error)
 	pollOnly bool
 }
@@ -121,6 +122,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		}
 	}
 	a.Auth = auth.NewService(a.Store)
+	a.keyStore = keyStore
 	if kek != nil {
 		a.Subjects = &subject.Service{Store: a.Store, Keys: keyStore, Consents: a.Store, KEK: kek, Tokens: tokens,
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}

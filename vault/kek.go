@@ -234,3 +234,32 @@ func writeKeysetJSON(h *keyset.Handle) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// RetireOldKEKs returns keysetJSON with every key but the primary deleted: the last step of
+// a rotation, once every stored data key was re-wrapped under the primary ([KEK.Rewrap]).
+// From then on a wrapped key recovered from an old backup of the key store, or from pages a
+// database has not yet overwritten, opens under no key the operator still holds.
+func RetireOldKEKs(keysetJSON []byte) ([]byte, error) {
+	h, err := readKEKHandle(keysetJSON)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kekFromHandle(h); err != nil {
+		return nil, err
+	}
+	info := h.KeysetInfo()
+	m := keyset.NewManagerFromHandle(h)
+	for _, k := range info.GetKeyInfo() {
+		if k.GetKeyId() == info.GetPrimaryKeyId() {
+			continue
+		}
+		if err := m.Delete(k.GetKeyId()); err != nil {
+			return nil, internal("retire key-encryption keys", err)
+		}
+	}
+	retired, err := m.Handle()
+	if err != nil {
+		return nil, internal("retire key-encryption keys", err)
+	}
+	return writeKeysetJSON(retired)
+}

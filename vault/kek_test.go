@@ -328,3 +328,31 @@ func TestUnwrapErrorsSayNothing(t *testing.T) {
 		t.Errorf("Unwrap error echoes its input: %q", err)
 	}
 }
+
+// R-RET-3: after a rotation, re-wrapping and retiring the old keys, a data key wrapped under
+// the old KEK (as an old backup of the key store holds it) opens no more.
+func TestRetireOldKEKs(t *testing.T) {
+	oldJSON := mustKEKJSON(t)
+	oldKEK := mustKEK(t, oldJSON)
+	wrappedOld, _ := mustNewDataKey(t, oldKEK, "sb_1")
+	rotatedJSON, err := RotateKEK(oldJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated := mustKEK(t, rotatedJSON)
+	rewrapped, err := rotated.Rewrap("sb_1", wrappedOld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retiredJSON, err := RetireOldKEKs(rotatedJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retired := mustKEK(t, retiredJSON)
+	if _, err := retired.Unwrap("sb_1", rewrapped); err != nil {
+		t.Fatalf("the re-wrapped key no longer opens: %v", err)
+	}
+	if _, err := retired.Unwrap("sb_1", wrappedOld); !errors.Is(err, ErrDecrypt) {
+		t.Fatalf("a key wrapped under a retired KEK still opens: %v", err)
+	}
+}

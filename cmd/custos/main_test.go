@@ -292,3 +292,43 @@ func TestConfigPrecedence(t *testing.T) {
 		t.Fatalf("unknown config key accepted: %v", err)
 	}
 }
+
+// R-SEC-1: rotating the vault's KEK (servers stopped) re-wraps every data key; records stay
+// readable, and the retired key versions are gone from the KEK file.
+func TestVaultRotateKEK(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	data := t.TempDir()
+	admin, _, _ := run(t, bin, "token", "create", "--role", "operator-admin", "--data", data)
+	admin = strings.TrimSpace(admin)
+	srv := startServer(t, bin, "--data", data)
+	base := "http://" + srv.addr
+	_, body := call(t, "POST", base+"/v1/tenants", admin, `{"name":"t"}`)
+	var tn struct{ ID string }
+	_ = json.Unmarshal(body, &tn)
+	st, body := call(t, "POST", base+"/v1/subjects", admin, `{"tenant_id":"`+tn.ID+`","kind":"end_user","email":"rot@example.com"}`)
+	var sb struct{ ID string }
+	if err := json.Unmarshal(body, &sb); err != nil || st != 201 {
+		t.Fatalf("subject: %d %s", st, body)
+	}
+	if st, body = call(t, "PUT", base+"/v1/subjects/"+sb.ID+"/records/administrator_data", admin, `{"email":"rot@example.com"}`); st != 201 {
+		t.Fatalf("record: %d %s", st, body)
+	}
+	srv.stop(t)
+	before, _ := os.ReadFile(filepath.Join(data, "vault-kek.json"))
+	out, errOut, code := run(t, bin, "vault", "rotate-kek", "--retire", "--data", data)
+	if code != 0 || !strings.Contains(out, "1 data keys re-wrapped") || !strings.Contains(out, "retired") {
+		t.Fatalf("rotate: %d %s %s", code, out, errOut)
+	}
+	after, _ := os.ReadFile(filepath.Join(data, "vault-kek.json"))
+	if bytes.Equal(before, after) || strings.Count(string(after), `"keyId"`) != 1 {
+		t.Fatalf("KEK file after retiring holds %d keys", strings.Count(string(after), `"keyId"`))
+	}
+	srv = startServer(t, bin, "--data", data)
+	st, body = call(t, "GET", "http://"+srv.addr+"/v1/subjects/"+sb.ID+"/records/administrator_data?purpose=manage_account", admin, "")
+	if st != 200 || !strings.Contains(string(body), "rot@example.com") {
+		t.Fatalf("record after rotation: %d %s", st, body)
+	}
+}

@@ -47,6 +47,7 @@ Usage:
   custos token revoke ID  [flags]
   custos policy check     [FILE]    validate a statement-as-code document (default: embedded)
   custos audit verify     [--verifier-key KEY] [flags]
+  custos vault rotate-kek [--retire] [flags]   rotate the vault's key-encryption key (servers stopped)
   custos scan             [--json] [--redact=mask|tag|token] [FILE...]
   custos version
 
@@ -77,6 +78,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.policy(rest)
 	case "audit":
 		return m.audit(ctx, rest)
+	case "vault":
+		return m.vault(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "custos", version)
 		return exitOK

@@ -68,3 +68,10 @@ func (k *Keys) AllKeys(ctx context.Context, fn func(subjectID string, wrapped []
 	}
 	return k.DB.mapErr(rows.Err())
 }
+
+// ReplaceKey swaps a subject's wrapped key for a re-wrapped one, only if it is still the
+// one read (a subject erased meanwhile stays erased).
+func (k *Keys) ReplaceKey(ctx context.Context, subjectID string, old, wrapped []byte) error {
+	_, err := k.DB.W.ExecContext(ctx, k.DB.Q("UPDATE subject_keys SET wrapped = ? WHERE subject_id = ? AND wrapped = ?"), wrapped, subjectID, old)
+	return k.DB.mapErr(err)
+}
