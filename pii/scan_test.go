@@ -107,7 +107,7 @@ func TestScan(t *testing.T) {
 		{"EmailJSONEscapedBrackets", `\u003cbob@example.org\u003e`, []found{f("email", "bob@example.org")}},
 		{"EmailAfterEscapedNewline", `hi\nbob@example.org`, []found{f("email", "bob@example.org")}},
 		{"AnnotationNotEmail", "@Override public", nil},
-		{"GoModuleNotEmail", "golang.org/x/net@v0.17.0/http2", nil},
+		{"GoModuleNotEmail", "example.com/x/net@v0.17.0/http2", nil},
 
 		// IP addresses.
 		{"IPv4", "from 192.168.1.20:8080", []found{f("ipv4", "192.168.1.20")}},
