@@ -493,3 +493,43 @@ func TestAuditVerifiableWithStandardTools(t *testing.T) {
 		}
 	}
 }
+
+func TestScanEndpoint(t *testing.T) { // R-SUP-4
+	e := newEnv(t)
+	text := "手机 13800138000 邮箱 a.b@example.com 版本 1.2.3.4"
+	r := e.do(auth.RoleSupportEngineer, "POST", "/v1/scan", `{"text":"`+text+`","redact":"tag"}`)
+	var out struct {
+		Findings []struct {
+			Type           string
+			Offset, Length int
+		}
+		Redacted string
+	}
+	if err := json.Unmarshal(r.body, &out); err != nil || r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if len(out.Findings) < 2 || out.Findings[0].Type != "cn_mobile" || text[out.Findings[0].Offset:out.Findings[0].Offset+out.Findings[0].Length] != "13800138000" {
+		t.Fatalf("findings %+v", out.Findings)
+	}
+	if strings.Contains(string(r.body), "13800138000\"") || !strings.Contains(out.Redacted, "[cn_mobile]") || strings.Contains(out.Redacted, "13800138000") {
+		t.Fatalf("redacted %q", out.Redacted)
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/v1/scan?redact=mask", strings.NewReader(text))
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	req.Header.Set("Authorization", "Bearer "+e.tokens[auth.RolePrivacyOfficer])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(b), "138****8000") {
+		t.Fatalf("text/plain: %d %s", res.StatusCode, b)
+	}
+	if r := e.do(auth.RoleAuditor, "POST", "/v1/scan", `{"text":"x"}`); r.status != 403 {
+		t.Fatalf("auditor scanning: %d", r.status)
+	}
+	if r := e.do(auth.RoleSupportEngineer, "POST", "/v1/scan", `{"text":"x","redact":"shred"}`); r.status != 400 || r.problem(t).Field != "redact" {
+		t.Fatalf("bad mode: %d", r.status)
+	}
+}

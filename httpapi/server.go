@@ -87,6 +87,7 @@ func New(d Deps) *Server {
 		{"GET", "/openapi.yaml", nil, s.openAPI},
 		{"GET", "/v1/policy", everyone, s.getPolicy},
 		{"POST", "/v1/decisions", askers, s.decide},
+		{"POST", "/v1/scan", scanners, s.scanText},
 		{"GET", "/v1/tokens", admins, s.listTokens},
 		{"POST", "/v1/tokens", admins, s.createToken},
 		{"DELETE", "/v1/tokens/{id}", admins, s.revokeToken},

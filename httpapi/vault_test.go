@@ -260,6 +260,30 @@ func TestVault(t *testing.T) {
 			}
 		})
 
+		t.Run("SupportIntake", func(t *testing.T) { // R-SUP-4, R-PAY-1
+			desc := "客户手机 " + plantMobile + "，卡号 " + plantCard + " CVV " + plantCVV + "，登录失败"
+			e.json(auth.RoleOperatorAdmin, "PUT", "/v1/subjects/"+sb+"/records/support_data", `{"description":"`+desc+`","contact_name":"`+plantName+`"}`, 201)
+			masked := e.json(auth.RoleSupportEngineer, "GET", "/v1/subjects/"+sb+"/records/support_data", "", 200)
+			found, _ := json.Marshal(masked["pii_found"])
+			if string(found) != `{"description":["bank_card","card_security_code","cn_mobile"]}` {
+				t.Fatalf("PI types recorded: %s", found)
+			}
+			full := e.json(auth.RolePrivacyOfficer, "GET", "/v1/subjects/"+sb+"/records/support_data?purpose=resolve_support_incident", "", 200)
+			d := full["fields"].(map[string]any)["description"].(string)
+			if full["redacted"] != false || !strings.Contains(d, plantMobile) || !strings.Contains(d, plantCard) ||
+				strings.Contains(d, " "+plantCVV) || !strings.Contains(d, "[card_security_code]") {
+				t.Fatalf("resolving the incident reads %q (the security code must be gone before storage)", d)
+			}
+			for _, purpose := range []string{"training", "improve_support"} {
+				red := e.json(auth.RolePrivacyOfficer, "GET", "/v1/subjects/"+sb+"/records/support_data?purpose="+purpose, "", 200)
+				f := red["fields"].(map[string]any)
+				if red["redacted"] != true || strings.Contains(f["description"].(string), plantMobile) || strings.Contains(f["description"].(string), plantCard) ||
+					!strings.Contains(f["description"].(string), "[cn_mobile]") || f["contact_name"] == plantName {
+					t.Fatalf("%s reads %v", purpose, f)
+				}
+			}
+		})
+
 		t.Run("NothingInLogsOrAudit", func(t *testing.T) { // R-PAY-1, R-SEC-1
 			logs := e.logs.String()
 			leaves, _ := e.store.ReadLeaves(context.Background(), 0, 100000)

@@ -207,3 +207,18 @@ func cloneFields(fs []Field) []Field {
 	}
 	return out
 }
+
+// Redacted reports whether a declared purpose of a category reads only the redacted text of
+// its free-text fields (R-SUP-4).
+func (e *Engine) Redacted(c Category, p Purpose) bool {
+	if int(c) >= len(e.doc.Categories) || int(p) >= len(e.doc.Purposes) {
+		return false
+	}
+	name := e.doc.Purposes[p].Name
+	for _, cp := range e.doc.Categories[c].Purposes {
+		if cp.Purpose == name {
+			return cp.Redacted
+		}
+	}
+	return false
+}

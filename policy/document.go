@@ -120,9 +120,12 @@ func (f Field) IsStorable() bool {
 
 // CategoryPurpose declares a purpose for a category together with its legal basis (R-PUR-1).
 type CategoryPurpose struct {
-	Purpose string   `json:"purpose"`
-	Basis   string   `json:"basis"`
-	RIDs    []string `json:"rids"`
+	Purpose string `json:"purpose"`
+	Basis   string `json:"basis"`
+	// Redacted says the purpose reads only the redacted text of the category's free-text
+	// fields, with every PI the scanner finds replaced by its type (R-SUP-4).
+	Redacted bool     `json:"redacted,omitempty"`
+	RIDs     []string `json:"rids"`
 }
 
 // Retention gives, per lifecycle state, how long a category is kept and what happens then.

@@ -75,8 +75,17 @@ func (s *Service) PutRecord(ctx context.Context, by auth.Principal, subjectID, c
 	if err != nil {
 		return false, err
 	}
+	// Free text is scanned before anything is stored: a security code typed into it is
+	// removed, and a redacted copy is kept for purposes that may read only that (R-SUP-4).
+	in := scanIntake(s.Policy, cat, fields)
+	fields = in.fields
 	plain, _ := json.Marshal(fields)
 	sealed, err := dk.Seal(plain, recordAD(subjectID, category))
+	if err != nil {
+		return false, custos.Internal(err)
+	}
+	redactedPlain, _ := json.Marshal(in.redacted)
+	redacted, err := dk.Seal(redactedPlain, redactedAD(subjectID, category))
 	if err != nil {
 		return false, custos.Internal(err)
 	}
@@ -94,7 +103,8 @@ func (s *Service) PutRecord(ctx context.Context, by auth.Principal, subjectID, c
 	}
 	sort.Strings(names)
 	now := s.now()
-	r := &Record{SubjectID: subjectID, Category: category, Region: s.Region, Sealed: sealed, CreatedAt: now, UpdatedAt: now}
+	r := &Record{SubjectID: subjectID, Category: category, Region: s.Region, Sealed: sealed, Redacted: redacted,
+		PIIFound: in.foundJSON(), CreatedAt: now, UpdatedAt: now}
 	if old != nil {
 		r.CreatedAt, r.VerifiedAt = old.CreatedAt, old.VerifiedAt
 	}
@@ -102,6 +112,10 @@ func (s *Service) PutRecord(ctx context.Context, by auth.Principal, subjectID, c
 	ev.Details = map[string]string{"category": category, "region": s.Region, "fields": fmt.Sprint(names)}
 	if reason != "" {
 		ev.Details["reason_given"] = "true" // the reason text may hold PI; its presence is what is audited
+	}
+	if f := in.foundJSON(); f != "" {
+		ev.Details["pii_found"] = f
+		ev.RIDs = append(ev.RIDs, "R-SUP-4")
 	}
 	return s.Store.PutRecord(ctx, r, tokens, ev)
 }
@@ -114,8 +128,12 @@ type RecordView struct {
 	Fields    map[string]string `json:"fields"`
 	Masked    bool              `json:"masked"`
 	Verified  bool              `json:"verified"`
-	Purpose   string            `json:"purpose,omitempty"`
-	Decision  *policy.Decision  `json:"decision,omitempty"`
+	// Redacted says the fields are the redacted copy: the purpose reads only that (R-SUP-4).
+	Redacted bool `json:"redacted"`
+	// PIIFound lists, per free-text field, the PI types found on intake.
+	PIIFound map[string][]string `json:"pii_found,omitempty"`
+	Purpose  string              `json:"purpose,omitempty"`
+	Decision *policy.Decision    `json:"decision,omitempty"`
 }
 
 // GetRecord reads a record. Without a purpose it is masked; with one, it is shown in full
@@ -135,6 +153,10 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 		return nil, err
 	}
 	view := &RecordView{SubjectID: subjectID, Category: category, Region: rec.Region, Masked: true, Verified: !rec.VerifiedAt.IsZero()}
+	if rec.PIIFound != "" {
+		_ = json.Unmarshal([]byte(rec.PIIFound), &view.PIIFound)
+	}
+	var redactedOnly bool
 	var d policy.Decision
 	if purpose != "" {
 		p, ok := s.Policy.PurposeByName(purpose)
@@ -162,12 +184,17 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 			return nil, &DeniedError{Decision: d}
 		}
 		view.Masked, view.Purpose, view.Decision = false, purpose, &d
+		redactedOnly = s.Policy.Redacted(cat, p)
 	}
 	dk, err := s.dataKey(ctx, subjectID)
 	if err != nil {
 		return nil, err
 	}
-	plain, err := dk.Open(rec.Sealed, recordAD(subjectID, category))
+	sealed, ad := rec.Sealed, recordAD(subjectID, category)
+	if redactedOnly && len(rec.Redacted) > 0 {
+		sealed, ad, view.Redacted = rec.Redacted, redactedAD(subjectID, category), true
+	}
+	plain, err := dk.Open(sealed, ad)
 	if err != nil {
 		return nil, custos.Internal(fmt.Errorf("open record %s/%s: %w", subjectID, category, err))
 	}
@@ -184,6 +211,9 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 	// Every unmasked read is audited with its purpose, before the data leaves.
 	ev := event(by, "record.read", sub.TenantID, subjectID, "record/"+subjectID+"/"+category, d.RID)
 	ev.Details = map[string]string{"category": category, "purpose": purpose, "basis": d.Basis.String()}
+	if view.Redacted {
+		ev.Details["redacted"] = "true"
+	}
 	if _, err := s.Store.Append(ctx, ev); err != nil {
 		return nil, err
 	}

@@ -166,6 +166,10 @@ func recordAD(subjectID, category string) []byte {
 	return []byte("record\x00" + subjectID + "\x00" + category)
 }
 
+func redactedAD(subjectID, category string) []byte {
+	return []byte("redacted\x00" + subjectID + "\x00" + category)
+}
+
 // dataKey returns a live subject's unwrapped key.
 func (s *Service) dataKey(ctx context.Context, subjectID string) (*vault.DataKey, error) {
 	if dk, ok := s.Cache.Get(subjectID); ok {

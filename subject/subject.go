@@ -57,10 +57,14 @@ type Profile struct {
 
 // Record is one category of a subject's PI, sealed.
 type Record struct {
-	SubjectID  string
-	Category   string
-	Region     string
-	Sealed     []byte
+	SubjectID string
+	Category  string
+	Region    string
+	Sealed    []byte
+	// Redacted is the sealed copy with every PI finding of free-text fields replaced by its
+	// type; PIIFound is the JSON map of field → PI types found (no values).
+	Redacted   []byte
+	PIIFound   string
 	VerifiedAt time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time

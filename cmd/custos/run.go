@@ -80,6 +80,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.audit(ctx, rest)
 	case "vault":
 		return m.vault(ctx, rest)
+	case "scan":
+		return m.scan(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "custos", version)
 		return exitOK
