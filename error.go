@@ -19,7 +19,8 @@ const (
 	KindUnprocessable   Kind = "unprocessable"   // well-formed but refused by a rule: 422
 	KindNotFound        Kind = "not_found"       // 404
 	KindConflict        Kind = "conflict"        // 409
-	KindForbidden       Kind = "forbidden"       // 403
+	KindForbidden       Kind = "forbidden"       // 403: the role may not call this
+	KindDenied          Kind = "denied"          // 403: the decision engine refused the purpose
 	KindUnauthenticated Kind = "unauthenticated" // 401
 	KindTooLarge        Kind = "too_large"       // 413
 	KindUnavailable     Kind = "unavailable"     // 503

@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
 	"custos.dev/custos"
+	"custos.dev/custos/subject"
 )
 
 // ProblemBase prefixes every problem type; each kind of error has one stable type.
@@ -20,6 +22,8 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 	// Field names the input the problem is about (a JSON path, a query parameter).
 	Field string `json:"field,omitempty"`
+	// Decision is the decision engine's answer, when it refused the purpose.
+	Decision json.RawMessage `json:"decision,omitempty"`
 }
 
 // kinds maps each error kind to its status, type and title: the one table that does so.
@@ -33,6 +37,7 @@ var kinds = map[custos.Kind]struct {
 	custos.KindNotFound:        {http.StatusNotFound, "not-found", "Not found"},
 	custos.KindConflict:        {http.StatusConflict, "conflict", "Conflict with the current state"},
 	custos.KindForbidden:       {http.StatusForbidden, "forbidden", "Your role may not do this"},
+	custos.KindDenied:          {http.StatusForbidden, "purpose-denied", "The decision engine refused this purpose"},
 	custos.KindUnauthenticated: {http.StatusUnauthorized, "unauthenticated", "A valid bearer token is required"},
 	custos.KindTooLarge:        {http.StatusRequestEntityTooLarge, "too-large", "The request is too large"},
 	custos.KindUnavailable:     {http.StatusServiceUnavailable, "unavailable", "Temporarily unavailable"},
@@ -57,6 +62,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		Detail:   custos.PublicMessage(err),
 		Instance: r.URL.Path,
 		Field:    custos.FieldOf(err),
+	}
+	var denied *subject.DeniedError
+	if errors.As(err, &denied) {
+		p.Decision = denied.Decision.AppendJSON(nil)
 	}
 	if k.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="custos"`)

@@ -14,6 +14,7 @@ import (
 
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
+	"custos.dev/custos/httpapi"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/postgres/pgtest"
 	"custos.dev/custos/store/sqlite"
@@ -146,8 +147,8 @@ func TestVault(t *testing.T) {
 			}
 			// Marketing is not a declared purpose of administrator data: no consent, no read.
 			r := e.do(auth.RolePrivacyOfficer, "GET", "/v1/subjects/"+sb+"/records/administrator_data?purpose=marketing", "")
-			if r.status != 403 {
-				t.Fatalf("undeclared purpose without consent: %d %s", r.status, r.body)
+			if p := r.problem(t); r.status != 403 || p.Type != httpapi.ProblemBase+"purpose-denied" || !strings.Contains(string(p.Decision), `"allow":false`) {
+				t.Fatalf("purpose without consent: %d %s", r.status, r.body)
 			}
 		})
 

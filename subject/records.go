@@ -229,7 +229,7 @@ func (e *DeniedError) Error() string {
 
 // Unwrap makes a denial a forbidden error for the HTTP layer.
 func (e *DeniedError) Unwrap() error {
-	return custos.Errorf(custos.KindForbidden, "%s (%s)", e.Decision.Reason.Message("en"), e.Decision.RID)
+	return custos.Errorf(custos.KindDenied, "%s (%s)", e.Decision.Reason.Message("en"), e.Decision.RID)
 }
 
 // VerifyRealName marks a tenant's real-name data verified, after checking that the named
