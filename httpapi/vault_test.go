@@ -241,6 +241,12 @@ func TestVault(t *testing.T) {
 			if r := e.do(auth.RoleOperatorAdmin, "POST", "/v1/subjects/"+sb+"/consents", `{"purpose":"marketing","channel":"web","statement_version":"9.9"}`); r.status != 422 {
 				t.Fatalf("unknown statement version: %d", r.status)
 			}
+			// Append-only in the database too: history cannot be rewritten behind custos.
+			for _, q := range []string{"UPDATE consent_ledger SET purpose = 'training'", "DELETE FROM consent_ledger"} {
+				if _, err := e.sqlDB().Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
 		})
 
 		t.Run("Minors", func(t *testing.T) { // R-MIN-1
