@@ -273,8 +273,8 @@ func BenchAppend(b *testing.B, open Opener, prefill, batch int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	evs := make([]*auditlog.Event, batch)
-	fill := func(n int) {
+	fill := func(n, batch int) {
+		evs := make([]*auditlog.Event, batch)
 		for n > 0 {
 			k := min(n, batch)
 			for i := range k {
@@ -286,11 +286,13 @@ func BenchAppend(b *testing.B, open Opener, prefill, batch int) {
 			n -= k
 		}
 	}
-	fill(prefill)
+	// The log is filled in large transactions whatever batch is measured: only the rate at
+	// that size is of interest, not the time to reach it.
+	fill(prefill, 5000)
 	b.ResetTimer()
 	start := time.Now()
 	for b.Loop() {
-		fill(batch)
+		fill(batch, batch)
 	}
 	b.ReportMetric(float64(b.N*batch)/time.Since(start).Seconds(), "events/s")
 }
