@@ -3,6 +3,7 @@ package subject
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -39,9 +40,14 @@ func (s *Service) now() time.Time {
 	return s.Now().UTC()
 }
 
+// newID returns prefix and 16 bytes in hex: 6 of milliseconds since the epoch, then 10
+// random. IDs made close in time sort close together, so inserts land on the same index
+// pages instead of random ones (the consent ledger's insert rate depends on it; see
+// bench/README.md); 80 random bits keep them unguessable and unique.
 func newID(prefix string) string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli())<<16)
+	_, _ = rand.Read(b[6:])
 	return prefix + hex.EncodeToString(b[:])
 }
 

@@ -53,6 +53,10 @@ func DSN(path string, writer bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// Statement journals of multi-row inserts stay in memory rather than spilling to a
+	// temporary file, and the page cache holds the hot index pages (64 MiB).
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "cache_size(-65536)")
 	if writer {
 		// Take the write lock at BEGIN, so that a transaction never fails half-way
 		// when another connection (river's) writes.
