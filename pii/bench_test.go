@@ -55,6 +55,13 @@ func BenchmarkScan(b *testing.B) {
 	benchScan(b, pii.NewScanner(pii.Options{}), corpus())
 }
 
+// BenchmarkScanWordLoop: one core, the portable loop (what processors
+// without AVX2 run).
+func BenchmarkScanWordLoop(b *testing.B) {
+	defer pii.WordLoop()()
+	benchScan(b, pii.NewScanner(pii.Options{}), corpus())
+}
+
 // BenchmarkScanParallel: the buffer split between two goroutines.
 func BenchmarkScanParallel(b *testing.B) {
 	benchScan(b, pii.NewScanner(pii.Options{Workers: 2}), corpus())

@@ -2,6 +2,7 @@ package pii
 
 import (
 	"encoding/binary"
+	"math/bits"
 )
 
 // Byte classes and the word-at-a-time skip loop. Only three kinds of byte
@@ -33,19 +34,17 @@ const (
 	hi   = 0x8080808080808080
 )
 
-// triggerMask sets the high bit of every byte of x (little-endian) that is
-// an ASCII digit, ':' or '@'. Each byte is computed in its own 8 bits (no
-// carries cross bytes), so the mask is exact: the lowest set bit marks the
-// first trigger.
-func triggerMask(x uint64) uint64 {
-	t := x & lo7
-	// 0x2f < byte < 0x3b, for bytes below 0x80 (the &^x term).
-	rng := (ones*(127+0x3b) - t) & ^x & (t + ones*(127-0x2f)) & hi
-	// byte == '@'.
-	z := x ^ (ones * '@')
-	at := ^(((z & lo7) + lo7) | z) & hi
-	return rng | at
-}
+// The constants of the loop's masks, as variables: written as constants,
+// the compiler would build each anew in every iteration. They are never
+// written.
+var (
+	kZero  uint64 = ones * '0'
+	kAt    uint64 = ones * '@'
+	kLo7   uint64 = lo7
+	kHi    uint64 = hi
+	kTrig  uint64 = ones * (0x80 - 11) // y&lo7 + kTrig < 0x80 for y = byte^'0' <= 10: digits and ':'
+	kDigit uint64 = ones * (0x80 - 10) // the same for y <= 9: digits
+)
 
 // digitMask sets the high bit of every byte of x that is an ASCII digit.
 func digitMask(x uint64) uint64 {
@@ -53,26 +52,28 @@ func digitMask(x uint64) uint64 {
 	return (ones*(127+0x3a) - t) & ^x & (t + ones*(127-0x2f)) & hi
 }
 
-// digitWord reports whether all eight bytes of x are ASCII digits.
-func digitWord(x uint64) bool {
-	const f0 = 0xf0f0f0f0f0f0f0f0
-	return x&f0 == ones*0x30 && (x+ones*6)&f0 == ones*0x30
+// nonDigitMask sets the high bit of every byte of x that is not an ASCII
+// digit: y = byte^'0' is below 10 exactly for digits.
+func nonDigitMask(x uint64) uint64 {
+	y := x ^ (ones * '0')
+	return ((y&lo7 + ones*(0x80-10)) | y) & hi
 }
 
-// digitsEnd returns the end of the run of digits starting at i, looking at
-// no more than max bytes.
+// digitsEnd returns the end of the run of digits starting at i (at most
+// len(b)), looking at no more than max bytes. It reads eight bytes at a
+// time, so a run's length costs no branch per digit.
 func digitsEnd(b []byte, i, max int) int {
-	lim := len(b)
-	if i+max < lim {
-		lim = i + max
-	}
-	for i+8 <= lim && digitWord(binary.LittleEndian.Uint64(b[i:])) {
+	lim := min(len(b), i+max)
+	for i >= 0 && i < lim && i < len(b)-7 {
+		if nd := nonDigitMask(binary.LittleEndian.Uint64(b[i:])); nd != 0 {
+			return min(i+bits.TrailingZeros64(nd)>>3, lim)
+		}
 		i += 8
 	}
 	for i < lim && isDigit(b[i]) {
 		i++
 	}
-	return i
+	return min(i, lim)
 }
 
 func isDigit(c byte) bool { return c-'0' < 10 }
@@ -161,6 +162,14 @@ func joinedRight(b []byte, e int) bool {
 	}
 	return c == '.' && e+1 < len(b) && isDigit(b[e+1])
 }
+
+// lowerTab folds ASCII capitals, by table.
+var lowerTab = func() (t [256]byte) {
+	for c := range t {
+		t[c] = lower(byte(c))
+	}
+	return t
+}()
 
 // lower folds ASCII capitals.
 func lower(c byte) byte {

@@ -9,3 +9,12 @@ func SetSplitting(part, chunk int) (restore func()) {
 	minPart, minChunk, blockPerWorker = part, chunk, 4*part
 	return func() { minPart, minChunk, blockPerWorker = oldPart, oldChunk, oldBlock }
 }
+
+// WordLoop makes scans run the portable word loop, as on processors
+// without SIMD classification. It returns a function that restores the
+// default.
+func WordLoop() (restore func()) {
+	old := haveSIMD
+	haveSIMD = false
+	return func() { haveSIMD = old }
+}

@@ -44,8 +44,11 @@ func referenceScan(b []byte) []Finding {
 	return fs
 }
 
-// FuzzFastPath checks the word-at-a-time loop against the reference loop.
-// Its seeds are FuzzScan's.
+// FuzzFastPath checks the fast loops against the reference loop, and the
+// helpers rewritten for speed against their straightforward versions
+// (helpers_test.go). Each input is also repeated to a few kilobytes, so
+// that the block loop sees whole blocks, and cut into ranges. Its seeds
+// are FuzzScan's.
 func FuzzFastPath(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/fuzz/FuzzScan/*")
 	for _, p := range seeds {
@@ -58,6 +61,7 @@ func FuzzFastPath(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkHelpers(t, data)
 		want := referenceScan(data)
 		got := defaultScanner.FindAll(data)
 		if len(want) != len(got) {
@@ -68,6 +72,16 @@ func FuzzFastPath(f *testing.F) {
 				t.Fatalf("finding %d: reference %+v, fast loop %+v", i, want[i], got[i])
 			}
 		}
+		big := data
+		for len(big) > 0 && len(big) < 3000 {
+			big = append(big[:len(big):len(big)], data...)
+		}
+		var ranges [][2]int
+		if n := len(big); n > 0 {
+			k := len(data)
+			ranges = [][2]int{{k % n, n}, {0, n - k%n}, {k % n, min(n, k%n+65+k)}, {n / 3, 2 * n / 3}}
+		}
+		checkLoops(t, big, ranges)
 	})
 }
 

@@ -82,12 +82,14 @@ type keyword struct {
 }
 
 // kwEnd2 is a bit set of the last two (lower-case) bytes of every
-// keyword, the filter that keeps the backward search cheap.
-var kwEnd2 [256 * 256 / 64]uint64
+// keyword, and kwEnd3 one of the hashes of the last three of every keyword
+// of three bytes or more: the filters that keep the backward search cheap.
+// kwLen2 holds the two-byte keywords, which kwEnd3 cannot see.
+var kwEnd2, kwLen2, kwEnd3 [256 * 256 / 64]uint64
 
-func kwEnd2Has(x, y byte) bool {
-	i := int(lower(x))<<8 | int(lower(y))
-	return kwEnd2[i>>6]&(1<<(i&63)) != 0
+// kwHash3 hashes three lower-case bytes to 16 bits.
+func kwHash3(x, y, z byte) int {
+	return int((uint32(x)<<16 | uint32(y)<<8 | uint32(z)) * 0x9e3779b1 >> 16)
 }
 
 // The keywords are matched backwards from their last byte, in a trie of
@@ -131,6 +133,12 @@ func addKeyword(k keyword) {
 	}
 	i := int(k.text[n-2])<<8 | int(k.text[n-1])
 	kwEnd2[i>>6] |= 1 << (i & 63)
+	if n == 2 {
+		kwLen2[i>>6] |= 1 << (i & 63)
+	} else {
+		h := kwHash3(k.text[n-3], k.text[n-2], k.text[n-1])
+		kwEnd3[h>>6] |= 1 << (h & 63)
+	}
 	node := kwRoot[k.text[n-1]]
 	if node == 0 {
 		node = newKwNode()
@@ -178,7 +186,7 @@ func jsonEscape(w string) string {
 
 // matchEnding returns the longest keyword whose last byte is b[p].
 func matchEnding(b []byte, p int) *keyword {
-	node := kwRoot[lower(b[p])]
+	node := kwRoot[lowerTab[b[p]]]
 	var best *keyword
 	for q := p; node != 0; {
 		nd := &kwTrie[node]
@@ -192,7 +200,7 @@ func matchEnding(b []byte, p int) *keyword {
 		if q < 0 {
 			break
 		}
-		c := lower(b[q])
+		c := lowerTab[b[q]]
 		node = 0
 		for _, e := range nd.edges {
 			if e.c == c {
@@ -231,25 +239,44 @@ func (c context) kind() kwKind {
 // keywordBefore finds the nearest keyword ending before start, within
 // kwWindow bytes, stopping at a digit (another number stands between).
 func keywordBefore(b []byte, start int) context {
-	lim := start - kwWindow
-	if lim < 0 {
-		lim = 0
-	}
+	lim := max(start-kwWindow, 0)
 	c := context{sameLine: true}
 	for p := start - 1; p >= lim; p-- {
 		x := b[p]
-		if p > 0 && kwEnd2Has(b[p-1], x) {
-			if k := matchEnding(b, p); k != nil {
-				c.kw = k
-				return c
+		// Two filters before the trie: the last two bytes of a keyword,
+		// then the last three (or a two-byte keyword).
+		if p > 0 {
+			y, z := lowerTab[b[p-1]], lowerTab[x]
+			if i := int(y)<<8 | int(z); kwEnd2[i>>6]&(1<<(i&63)) != 0 {
+				h := 0
+				if p >= 2 {
+					h = kwHash3(lowerTab[b[p-2]], y, z)
+				}
+				if p >= 2 && kwEnd3[h>>6]&(1<<(h&63)) != 0 || kwLen2[i>>6]&(1<<(i&63)) != 0 {
+					if k := matchEnding(b, p); k != nil {
+						c.kw = k
+						return c
+					}
+				}
 			}
 		}
-		switch {
-		case x == '\n':
-			c.sameLine = false
-		case isDigit(x) && escapeEnd(b, p) == 0:
-			return c
+		if kwStop[x] {
+			if x == '\n' {
+				c.sameLine = false
+			} else if escapeEnd(b, p) == 0 {
+				return c // a digit, not of a \uXXXX escape
+			}
 		}
 	}
 	return c
 }
+
+// kwStop marks the bytes the backward keyword search stops to look at: a
+// line break, and digits.
+var kwStop = func() (t [256]bool) {
+	t['\n'] = true
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	return t
+}()

@@ -19,8 +19,13 @@ const longRunSkip = 512
 // resumes. Short runs (dates, times, counters) dominate real text, so they
 // are turned away first, with the fewest reads.
 func (st *state) digits(s int) int {
+	return st.digitsTo(s, digitsEnd(st.b, s+1, maxDigits))
+}
+
+// digitsTo is digits for a caller that knows e, the end of the run at s
+// or, for a run longer than maxDigits, s+maxDigits+1.
+func (st *state) digitsTo(s, e int) int {
 	b := st.b
-	e := digitsEnd(b, s+1, maxDigits)
 	n := e - s
 	if n > maxDigits {
 		// Nothing inside a long run can start a token.

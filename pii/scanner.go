@@ -95,38 +95,63 @@ const (
 )
 
 // run examines every trigger at positions [i, to) and returns the position
-// the loop stopped at (to or just past the last examined token).
-//
-// It reads the input eight bytes at a time; a word without a digit, ':'
-// or '@' is skipped at once. Most triggers in real text are the short
-// digit runs and colons of dates, times and counters: these are
-// recognised from the word already in a register and passed over without
-// a call; only the rest go to an examination. (Classifying all bytes of a
-// word in parallel instead was measured slower on the benchmark corpus.)
+// the loop stopped at (to or just past the last examined token). Where the
+// processor can classify bytes in SIMD registers (AVX2 on amd64) it runs
+// the block loop (blocks.go), elsewhere the word loop. Both visit what the
+// reference loop (fastpath_test.go) would examine, in the same order, and
+// step over exactly what it would find nothing in.
 func (st *state) run(i, to int) int {
+	if haveSIMD {
+		return st.runBlocks(i, to, true)
+	}
+	return st.runWords(i, to)
+}
+
+// runWords is the portable loop. It reads the input eight bytes at a
+// time; a word without a digit, ':' or '@' is skipped at once. Most
+// triggers in real text are the short digit runs and colons of dates,
+// times and counters: these are recognised from the word already in a
+// register and passed over without a call; only the rest go to an
+// examination. (Classifying all bytes of a word in parallel instead was
+// measured slower on the benchmark corpus.)
+//
+// The loop runs about once for every eight bytes of input, so its
+// instructions are counted: the masks' constants are held in registers,
+// shifts are by multiples of eight known to be below 64, the loop
+// condition proves the loads in bounds, and the loop over a word's events
+// (the first digit of each run, ':' and '@') carries nothing from one
+// event to the next but the set of those left.
+func (st *state) runWords(i, to int) int {
 	full := st.b
 	b := full[:to]
-	for i+8 <= len(b) {
+	zero, at, lo, h := kZero, kAt, kLo7, kHi
+	trig, dig := kTrig, kDigit
+	for i >= 0 && i < len(b)-7 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		m := triggerMask(x)
+		y, z := x^zero, x^at
+		// The high bit of each byte that is a digit, ':' or '@'.
+		m := h &^ ((y&lo + trig | y) & (z&lo + lo | z))
 		if m == 0 {
 			i += 8
 			continue
 		}
-		d := digitMask(x)
+		nd := (y&lo + dig | y) & h // bytes that are not digits
+		d := h &^ nd               // digits
+		// The events: the first digit of each run, ':' and '@'.
+		ev := m &^ (d & (d << 8))
 		next := i + 8
-		for m != 0 {
-			t := bits.TrailingZeros64(m) >> 3
-			p := i + t
-			c := byte(x >> (8 * t))
+		for ; ev != 0; ev &= ev - 1 {
+			sh := bits.TrailingZeros64(ev) & 56 // 8 × the event's index in x
+			p := i + sh>>3
+			c := byte(x >> sh)
 			if c-'0' < 10 {
 				// The run's length and the byte after it, from the word
 				// when the run ends inside it.
 				var n int
 				var after byte
-				if nd := ^(d >> (8 * t)) & (hi >> (8 * t)); nd != 0 {
-					n = bits.TrailingZeros64(nd) >> 3
-					after = byte(x >> (8 * (t + n)))
+				if r := nd >> sh; r != 0 {
+					e := bits.TrailingZeros64(r) & 56
+					n, after = e>>3, byte(x>>((sh+e)&63))
 				} else if e := digitsEnd(full, p, 11); e < len(full) {
 					n, after = e-p, full[e]
 				} else {
@@ -139,20 +164,24 @@ func (st *state) run(i, to int) int {
 					} else if p == 1 {
 						prev = full[0]
 					}
-					quiet := quietRun(n, prev, prev2, after)
-					if !quiet && n == 4 {
-						if e := dateEnd(full, p); e > 0 {
-							next = e // "2024-05-19": a date is not PI
-							break
+					// A run before ' ' or '-' is never quiet (it may be the first
+					// group of a number, or a date).
+					quiet := false
+					if after == '-' {
+						if n == 4 {
+							if e := dateEnd(full, p); e > 0 {
+								next = e // "2024-05-19": a date is not PI
+								break
+							}
 						}
+					} else if after != ' ' {
+						quiet = quietFast(n, prev, prev2, after)
 					}
 					if quiet || n <= 4 && skipShortRun(full, p, n) {
-						if t+n < 8 {
-							m &^= 1<<(8*(t+n)) - 1
-							continue
-						}
-						next = p + n
-						break
+						// On to the next event, or to the run's end if it
+						// runs past the word.
+						next = max(next, p+n)
+						continue
 					}
 				}
 				next = st.digits(p)
@@ -169,7 +198,6 @@ func (st *state) run(i, to int) int {
 				if after != ':' && (!isHex(after) || !isHex(prev)) {
 					// No address runs through this colon or starts at it:
 					// JSON's "key":value, "ERROR: ...".
-					m &^= 1<<(8*(t+1)) - 1
 					continue
 				}
 				if e := timeEnd(full, p); e > 0 {
@@ -245,6 +273,81 @@ func quietRun(n int, prev, prev2, after byte) bool {
 	return !isWord(prev) && !isWord(after)
 }
 
+// quietFast is quietRun by table: the answer for each class of run
+// length, byte before and byte after, and, where it depends on it, the
+// byte before that. TestQuietTable checks the two against each other on
+// every input.
+func quietFast(n int, prev, prev2, after byte) bool {
+	q := quietTab[quietLen[n]][quietPrev[prev]][quietAfter[after]]
+	letter := (ctype[prev2] & ctLetter) >> 2 // 1 for a letter (ctLetter is bit 2)
+	return (q|q>>1&letter)&1 != 0
+}
+
+// The classes of quietFast. Run lengths 1-2, 3, 4, 5-10. Bytes before: 0
+// any other, 1 '.', 2 '/', 3 '-', 4 another connector a security-code
+// keyword can stand behind, 5 a word byte but 'u', 6 'u'. Bytes after:
+// 0 ':', 1 '.', 2 ' ' or '-', 3 a word byte, 4 any other.
+var (
+	quietLen   = [11]uint8{0, 0, 0, 1, 2, 3, 3, 3, 3, 3, 3}
+	quietPrev  [256]uint8
+	quietAfter [256]uint8
+	// quietTab holds 1 for quiet, 2 for quiet if the byte before the
+	// byte before is a letter, 0 for not quiet.
+	quietTab [4][7][5]uint8
+)
+
+func init() {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		switch {
+		case b == 'u':
+			quietPrev[c] = 6
+		case isWord(b):
+			quietPrev[c] = 5
+		case b == '.':
+			quietPrev[c] = 1
+		case b == '/':
+			quietPrev[c] = 2
+		case b == '-':
+			quietPrev[c] = 3
+		case cvvBefore[c]:
+			quietPrev[c] = 4
+		}
+		switch {
+		case b == ':':
+			quietAfter[c] = 0
+		case b == '.':
+			quietAfter[c] = 1
+		case b == ' ' || b == '-':
+			quietAfter[c] = 2
+		case isWord(b):
+			quietAfter[c] = 3
+		default:
+			quietAfter[c] = 4
+		}
+	}
+	// One byte of each class stands for the class.
+	lens := [4]int{1, 3, 4, 5}
+	prevs := [7]byte{',', '.', '/', '-', ' ', 'a', 'u'}
+	afters := [5]byte{':', '.', ' ', 'a', ','}
+	for i, n := range lens {
+		for j, p := range prevs {
+			for k, a := range afters {
+				letter, other := quietRun(n, p, 'a', a), quietRun(n, p, ' ', a)
+				switch {
+				case letter && other:
+					quietTab[i][j][k] = 1
+				case letter:
+					quietTab[i][j][k] = 2
+				case other:
+					// quietFast can only add a letter before as a condition.
+					panic("pii: quietRun is quiet after a non-letter only")
+				}
+			}
+		}
+	}
+}
+
 // quietBefore marks bytes before a three- or four-digit run that rule out
 // everything: not part of a word (escapes, letter prefixes), not a
 // connector a security-code keyword could stand behind, not the end of
@@ -260,7 +363,59 @@ var quietBefore = func() (t [256]bool) {
 // digit of a run), or 0. Nothing in a date is PI, and dates lead every log
 // line and chat message, so the loop steps over them whole. The date must
 // not run on into more digits or a dotted quad.
+//
+// A time after the date ("2024-05-19 09:12:31.889", "...T09:12:31Z")
+// goes too, fractions included, so a log line's stamp costs one
+// examination. With 24 bytes to read, the date and the time are checked
+// three words at a time; near the end of the buffer, byte by byte.
 func dateEnd(b []byte, p int) int {
+	if p+24 > len(b) {
+		return dateEndShort(b, p)
+	}
+	if p > 0 && isDigit(b[p-1]) {
+		return 0
+	}
+	x0 := binary.LittleEndian.Uint64(b[p:])
+	x1 := binary.LittleEndian.Uint64(b[p+8:])
+	x2 := binary.LittleEndian.Uint64(b[p+16:])
+	nd1, nd2 := nonDigitMask(x1), nonDigitMask(x2)
+	// "DDDD-DD-" "DD" and a byte that is neither a digit nor '.'.
+	const dashes = 0x2d00002d00000000 // bytes 4 and 7
+	if nonDigitMask(x0) != 0x8000008000000000 || x0&0xff0000ff00000000 != dashes ||
+		nd1&0x808080 != 0x800000 || byte(x1>>16) == '.' {
+		return 0
+	}
+	e := p + 10
+	if c := byte(x1 >> 16); c != ' ' && c != 'T' {
+		return e
+	}
+	// The time as timeEnd(b, e+3) checks it: "DD?DD:DD" from p+11 (the
+	// byte at p+13 is not looked at), then what follows at p+19.
+	if nd1&0x8080008080000000 != 0 || byte(x2) != ':' || nd2&0x808000 != 0 {
+		return e
+	}
+	t := p + 19
+	switch c := byte(x2 >> 24); c {
+	case ':':
+		return e
+	case '.':
+		if q := digitsEnd(b, t+1, 4); q < len(b) && b[q] == '.' {
+			return e
+		}
+	case ' ', '-':
+		if byte(x2>>8) == '8' && byte(x2>>16) == '6' {
+			return e
+		}
+	default:
+		if isDigit(c) {
+			return e
+		}
+	}
+	return fractionAfter(b, t)
+}
+
+// dateEndShort is dateEnd byte by byte.
+func dateEndShort(b []byte, p int) int {
 	if p+11 > len(b) || p > 0 && isDigit(b[p-1]) {
 		return 0
 	}
@@ -274,9 +429,6 @@ func dateEnd(b []byte, p int) int {
 		return 0
 	}
 	e := p + 10
-	// A time after the date ("2024-05-19 09:12:31.889", "...T09:12:31Z")
-	// goes too, fractions included, so a log line's stamp costs one
-	// examination.
 	if b[e] != ' ' && b[e] != 'T' {
 		return e
 	}
@@ -284,6 +436,12 @@ func dateEnd(b []byte, p int) int {
 	if t == 0 {
 		return e
 	}
+	return fractionAfter(b, t)
+}
+
+// fractionAfter returns the end of the fraction of seconds after a time
+// that ends at t, or t if none follows.
+func fractionAfter(b []byte, t int) int {
 	if t < len(b) && (b[t] == '.' || b[t] == ',') {
 		q := digitsEnd(b, t+1, 10)
 		if n := q - (t + 1); n >= 1 && n <= 9 && q < len(b) && fractionEnds(b, q) {

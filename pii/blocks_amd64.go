@@ -1,0 +1,44 @@
+//go:build !purego
+
+package pii
+
+// The SIMD classifier for amd64 (blocks_amd64.s), used where the processor
+// and the operating system support AVX2. Build with -tags purego to leave
+// it out and run the word loop.
+
+// classifyAVX2 fills out[k] with the classes of the 64 bytes at
+// src[64k:], for k < n.
+//
+//go:noescape
+func classifyAVX2(src *byte, out *blockBits, n int)
+
+func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv0() (eax uint32)
+
+// hasAVX2 reports whether the processor and the operating system support
+// AVX2: CPUID says AVX2 and OSXSAVE, and the OS saves the YMM registers.
+func hasAVX2() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const osxsave, avx = 1 << 27, 1 << 28
+	if ecx1&osxsave == 0 || ecx1&avx == 0 || xgetbv0()&6 != 6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0
+}
+
+func init() {
+	haveSIMD = hasAVX2()
+}
+
+func classifySIMD(b []byte, out []blockBits) {
+	if len(out) > 0 {
+		_ = b[64*len(out)-1]
+		classifyAVX2(&b[0], &out[0], len(out))
+	}
+}

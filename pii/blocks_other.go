@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package pii
+
+// Without a SIMD classifier haveSIMD stays false and scans run the word
+// loop; classifySIMD is here for the compiler only.
+func classifySIMD(b []byte, out []blockBits) { classifyGeneric(b, out) }

@@ -1,0 +1,141 @@
+package pii
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"custos.dev/custos/bench/pii/gen"
+)
+
+// TestClassify checks the SIMD classifier against classifyGeneric on
+// every byte value in every position and on random and generated text.
+func TestClassify(t *testing.T) {
+	if !haveSIMD {
+		t.Skip("no SIMD classifier on this processor")
+	}
+	var in []byte
+	for c := 0; c < 256; c++ { // each byte value in each of the 64 positions
+		for k := 0; k < 64; k++ {
+			blk := bytes.Repeat([]byte{'a'}, 64)
+			blk[k] = byte(c)
+			in = append(in, blk...)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for k := 0; k < 1<<16; k++ {
+		in = append(in, byte(r.Uint32()))
+	}
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 3); err != nil {
+		t.Fatal(err)
+	}
+	in = append(in, buf.Bytes()...)
+	for off := 0; off < 64; off += 7 { // unaligned starts
+		src := in[off:]
+		n := len(src) / 64
+		want, got := make([]blockBits, n), make([]blockBits, n)
+		classifyGeneric(src, want)
+		for k := 0; k < n; k += batchBlocks { // in batches, as the loop calls it
+			classifySIMD(src[64*k:], got[k:min(k+batchBlocks, n)])
+		}
+		for k := range want {
+			if want[k] != got[k] {
+				t.Fatalf("offset %d block %d (%q):\nwant %+v\ngot  %+v", off, k, src[64*k:64*k+64], want[k], got[k])
+			}
+		}
+	}
+}
+
+// loops are the fast loops the reference loop is checked against: the
+// word loop, the block loop with classifyGeneric, and the block loop with
+// the SIMD classifier where the processor has one.
+func loops() map[string]func(st *state, i, to int) int {
+	m := map[string]func(st *state, i, to int) int{
+		"words":          (*state).runWords,
+		"blocks/generic": func(st *state, i, to int) int { return st.runBlocks(i, to, false) },
+	}
+	if haveSIMD {
+		m["blocks/simd"] = func(st *state, i, to int) int { return st.runBlocks(i, to, true) }
+	}
+	return m
+}
+
+// loopRun is one call of a loop on b[i:to] with a fresh state whose last
+// finding ended at lastEnd: the findings, where the loop stopped, and
+// where its last finding ended.
+type loopRun struct {
+	fs           []Finding
+	pos, lastEnd int
+}
+
+func runLoop(b []byte, i, to, lastEnd int, run func(st *state, i, to int) int) loopRun {
+	var r loopRun
+	st := state{b: b, s: defaultScanner, lastEnd: lastEnd, emit: func(f Finding) { r.fs = append(r.fs, f) }}
+	r.pos = run(&st, i, to)
+	r.lastEnd = st.lastEnd
+	return r
+}
+
+// checkLoops holds every fast loop to the reference loop on b: the whole
+// buffer, and ranges that start and end anywhere, as a streamed chunk or
+// a split does (a range may start inside a token). A loop must find what
+// the reference finds in the range, and stop where going on finds what
+// going on from the reference's stop finds. (The stops themselves may
+// differ: a quiet run is passed over to its end, where digits would have
+// stepped to the end of a \uXXXX escape around it; nothing is found in
+// between either way.)
+func checkLoops(t *testing.T, b []byte, ranges [][2]int) {
+	t.Helper()
+	ref := func(st *state, i, to int) int { return st.runReference(i, to) }
+	rest := func(r loopRun) []Finding {
+		if r.pos >= len(b) {
+			return nil
+		}
+		return runLoop(b, r.pos, len(b), r.lastEnd, ref).fs
+	}
+	ranges = append(ranges, [2]int{0, len(b)})
+	for _, r := range ranges {
+		want := runLoop(b, r[0], r[1], r[0], ref)
+		wantRest := rest(want)
+		for name, run := range loops() {
+			got := runLoop(b, r[0], r[1], r[0], run)
+			if diff := cmp.Diff(want.fs, got.fs); diff != "" {
+				t.Fatalf("%s on [%d, %d) of %d bytes %q... (-reference +fast):\n%s", name, r[0], r[1], len(b), b[:min(len(b), 200)], diff)
+			}
+			if got.pos < r[1] {
+				t.Fatalf("%s on [%d, %d) of %d bytes %q... stopped at %d", name, r[0], r[1], len(b), b[:min(len(b), 200)], got.pos)
+			}
+			if diff := cmp.Diff(wantRest, rest(got)); diff != "" {
+				t.Fatalf("%s on [%d, %d) of %d bytes %q... stopped at %d, reference at %d; going on (-reference +fast):\n%s",
+					name, r[0], r[1], len(b), b[:min(len(b), 200)], got.pos, want.pos, diff)
+			}
+		}
+	}
+}
+
+// TestLoopsCorpus runs checkLoops on generated support data and on the
+// adversarial inputs, with random ranges.
+func TestLoopsCorpus(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 13); err != nil {
+		t.Fatal(err)
+	}
+	inputs := [][]byte{buf.Bytes()}
+	for _, unit := range []string{"0123456789", "13800138000 ", "6222 0212 3456 ", "1.2.3.4.", "a:b::", "a@b.",
+		"\\u5361\\u53f713800138000\\u2024-05-19 ", "2024-05-19 09:12:31.889 ", "\\\\u1234 \\u12345 ", "x_1:2:3 ab::1 "} {
+		inputs = append(inputs, bytes.Repeat([]byte(unit), 4096/len(unit)+1))
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, in := range inputs {
+		var ranges [][2]int
+		for k := 0; k < 50; k++ {
+			i := r.IntN(len(in))
+			to := i + r.IntN(min(len(in)-i, 2000)+1)
+			ranges = append(ranges, [2]int{i, to})
+		}
+		checkLoops(t, in, ranges)
+	}
+}

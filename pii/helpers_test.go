@@ -1,0 +1,150 @@
+package pii
+
+import (
+	"bytes"
+	"encoding/binary"
+	"testing"
+
+	"custos.dev/custos/bench/pii/gen"
+)
+
+// Reference versions of helpers that were rewritten for speed: the
+// straightforward code they replace. checkHelpers holds the two to the
+// same answers at every position of an input; FuzzFastPath calls it.
+
+// dateEnd returns the end of a date "YYYY-MM-DD" starting at p (the first
+// digit of a run), or 0. Nothing in a date is PI, and dates lead every log
+// line and chat message, so the loop steps over them whole. The date must
+// not run on into more digits or a dotted quad.
+func dateEndRef(b []byte, p int) int {
+	if p+11 > len(b) || p > 0 && isDigit(b[p-1]) {
+		return 0
+	}
+	x := binary.LittleEndian.Uint64(b[p:])
+	const dashes = 0x2d00002d00000000 // bytes 4 and 7
+	const digitBits = 0x0080800080808080
+	if digitMask(x) != digitBits || x&0xff0000ff00000000 != dashes {
+		return 0
+	}
+	if !isDigit(b[p+8]) || !isDigit(b[p+9]) || isDigit(b[p+10]) || b[p+10] == '.' {
+		return 0
+	}
+	e := p + 10
+	// A time after the date ("2024-05-19 09:12:31.889", "...T09:12:31Z")
+	// goes too, fractions included, so a log line's stamp costs one
+	// examination.
+	if b[e] != ' ' && b[e] != 'T' {
+		return e
+	}
+	t := timeEnd(b, e+3)
+	if t == 0 {
+		return e
+	}
+	if t < len(b) && (b[t] == '.' || b[t] == ',') {
+		q := digitsEnd(b, t+1, 10)
+		if n := q - (t + 1); n >= 1 && n <= 9 && q < len(b) && fractionEnds(b, q) {
+			return q
+		}
+	}
+	return t
+}
+
+// keywordBeforeRef is keywordBefore with the two-byte filter only.
+func keywordBeforeRef(b []byte, start int) context {
+	lim := start - kwWindow
+	if lim < 0 {
+		lim = 0
+	}
+	c := context{sameLine: true}
+	for p := start - 1; p >= lim; p-- {
+		x := b[p]
+		if p > 0 {
+			i := int(lower(b[p-1]))<<8 | int(lower(x))
+			if kwEnd2[i>>6]&(1<<(i&63)) != 0 {
+				if k := matchEnding(b, p); k != nil {
+					c.kw = k
+					return c
+				}
+			}
+		}
+		switch {
+		case x == '\n':
+			c.sameLine = false
+		case isDigit(x) && escapeEnd(b, p) == 0:
+			return c
+		}
+	}
+	return c
+}
+
+// digitsEndRef is digitsEnd byte by byte.
+func digitsEndRef(b []byte, i, max int) int {
+	lim := len(b)
+	if i+max < lim {
+		lim = i + max
+	}
+	for i < lim && isDigit(b[i]) {
+		i++
+	}
+	return i
+}
+
+// checkHelpers compares the rewritten helpers with their references at
+// every position of b.
+func checkHelpers(t *testing.T, b []byte) {
+	t.Helper()
+	for p := 0; p <= len(b); p++ {
+		for _, max := range []int{1, 4, 10, 11, 12, 24, 25} {
+			if got, want := digitsEnd(b, p, max), digitsEndRef(b, p, max); got != want {
+				t.Fatalf("digitsEnd(%q, %d, %d) = %d, reference %d", b, p, max, got, want)
+			}
+		}
+	}
+	for p := range b {
+		if got, want := dateEnd(b, p), dateEndRef(b, p); got != want {
+			t.Fatalf("dateEnd(%q, %d) = %d, reference %d", b, p, got, want)
+		}
+	}
+	for p := 0; p <= len(b); p++ {
+		if got, want := keywordBefore(b, p), keywordBeforeRef(b, p); got != want {
+			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
+		}
+	}
+}
+
+// TestHelpers runs checkHelpers on generated support data and on stamps
+// cut short at every length.
+func TestHelpers(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 5); err != nil {
+		t.Fatal(err)
+	}
+	checkHelpers(t, buf.Bytes())
+	for _, s := range []string{
+		"2024-05-19 09:12:31.889 x", "2024-05-19T09:12:31Z", "2024-05-19 09:12:31,5 ", "2024-05-19 09:12:31.1.2.3",
+		"2024-05-19 09:12:31 86 138", "2024-05-19 09:12:86 138", "2024-05-19 09:12:31:00", "2024-05-19 09x12:31 ",
+		"2024-05-19 09:12:311", "2024-05-19 09:12:31.1234567890 ", "2024-05-19.1", "2024-05-1912", "12024-05-19 09:12:31 ",
+		"2024-05-19 09:12:31.88-5", "2024-05-19 09:12:31.88 5", "2024-05-19 09:12:31.88 -", "2024-05-19x09:12:31 ",
+	} {
+		for n := 0; n <= len(s); n++ {
+			checkHelpers(t, []byte(s[:n]))
+			checkHelpers(t, []byte("ab "+s[:n]+"                        "))
+		}
+	}
+}
+
+// TestQuietTable checks quietFast against quietRun for every run length,
+// byte before and byte after, with a letter and a non-letter before that.
+func TestQuietTable(t *testing.T) {
+	for n := 1; n <= 10; n++ {
+		for prev := 0; prev < 256; prev++ {
+			for after := 0; after < 256; after++ {
+				for _, prev2 := range []byte{'a', 'Z', ' ', '0', '/', 0xe4} {
+					if got, want := quietFast(n, byte(prev), prev2, byte(after)), quietRun(n, byte(prev), prev2, byte(after)); got != want {
+						t.Fatalf("quietFast(%d, %q, %q, %q) = %v, quietRun %v", n, byte(prev), prev2, byte(after), got, want)
+					}
+				}
+			}
+		}
+	}
+}
