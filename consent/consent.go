@@ -105,9 +105,10 @@ func Apply(eng *policy.Engine, current []Entry, q *policy.Question) {
 
 // Active reports whether a consent ID is in force in a history.
 func Active(history []Entry, consentID string) (Entry, bool) {
-	i := slices.IndexFunc(Current(history), func(e Entry) bool { return e.ConsentID == consentID })
+	current := Current(history)
+	i := slices.IndexFunc(current, func(e Entry) bool { return e.ConsentID == consentID })
 	if i < 0 {
 		return Entry{}, false
 	}
-	return Current(history)[i], true
+	return current[i], true
 }

@@ -8,6 +8,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -106,42 +107,23 @@ func (s *Store) openKeys(ctx context.Context, cfg *pgxpool.Config) error {
 		return fmt.Errorf("key store: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	fsys, err := fs.Sub(keysMigrations, "keys_migrations")
-	if err != nil {
-		return err
-	}
-	h := fnv.New64a()
-	h.Write([]byte("custos-migrate:" + ks))
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
-	if err == nil {
-		_, err = p.Up(ctx)
-	}
-	if err != nil {
+	if err := gooseUp(ctx, db, keysMigrations, "keys_migrations", ks); err != nil {
 		db.Close()
 		pool.Close()
-		return fmt.Errorf("key store migrations: %w", err)
+		return fmt.Errorf("key store: %w", err)
 	}
 	s.keysPool = pool
 	s.Keys = &sqldb.Keys{DB: &sqldb.DB{W: db, R: db, D: Dialect}}
 	return nil
 }
 
-// Migrate applies custos's migrations (goose) and river's. Concurrent instances starting
-// together are serialised by goose's session lock.
-func (s *Store) Migrate(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, "migrations")
+// gooseUp applies the migrations in dir of files to db under a session lock named after
+// schema: two custos databases in one server do not wait for each other, while instances of
+// the same one starting together are serialised.
+func gooseUp(ctx context.Context, db *sql.DB, files embed.FS, dir, schema string) error {
+	fsys, err := fs.Sub(files, dir)
 	if err != nil {
 		return err
-	}
-	// The lock is per schema: two custos databases in one server do not wait for each
-	// other, while instances of the same one do.
-	var schema string
-	if err := s.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
-		return fmt.Errorf("postgres: %w", err)
 	}
 	h := fnv.New64a()
 	h.Write([]byte("custos-migrate:" + schema))
@@ -149,12 +131,24 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, s.W, fsys, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// Migrate applies custos's migrations (goose) and river's.
+func (s *Store) Migrate(ctx context.Context) error {
+	var schema string
+	if err := s.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	if err := gooseUp(ctx, s.W, migrations, "migrations", schema); err != nil {
+		return err
 	}
 	m, err := rivermigrate.New(riverpgxv5.New(s.Pool), nil)
 	if err != nil {
