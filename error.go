@@ -23,6 +23,7 @@ const (
 	KindDenied          Kind = "denied"          // 403: the decision engine refused the purpose
 	KindUnauthenticated Kind = "unauthenticated" // 401
 	KindTooLarge        Kind = "too_large"       // 413
+	KindRateLimited     Kind = "rate_limited"    // 429: too many tries; wait and try again
 	KindUnavailable     Kind = "unavailable"     // 503
 	KindInternal        Kind = "internal"        // 500
 )

@@ -40,6 +40,7 @@ var kinds = map[custos.Kind]struct {
 	custos.KindDenied:          {http.StatusForbidden, "purpose-denied", "The decision engine refused this purpose"},
 	custos.KindUnauthenticated: {http.StatusUnauthorized, "unauthenticated", "A valid bearer token is required"},
 	custos.KindTooLarge:        {http.StatusRequestEntityTooLarge, "too-large", "The request is too large"},
+	custos.KindRateLimited:     {http.StatusTooManyRequests, "rate-limited", "Too many requests; try again later"},
 	custos.KindUnavailable:     {http.StatusServiceUnavailable, "unavailable", "Temporarily unavailable"},
 	custos.KindInternal:        {http.StatusInternalServerError, "internal", "Internal error"},
 }
