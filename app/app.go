@@ -21,6 +21,7 @@ import (
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/consent"
+	"custos.dev/custos/dsr"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/jobs"
 	"custos.dev/custos/mail"
@@ -57,6 +58,8 @@ type App struct {
 	Registry       *prometheus.Registry
 	// Mail delivers the outbox; its Sender is nil without --smtp (mail stays queued).
 	Mail *mail.Outbox
+	// Requests runs subject requests (nil when the vault is not open).
+	Requests *dsr.Service
 
 	keyStore subject.KeyStore
 	db       *sqldb.DB
@@ -132,6 +135,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		a.Subjects = &subject.Service{Store: a.Store, Keys: keyStore, Consents: a.Store, KEK: kek, Tokens: tokens,
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
 		if err := a.openMail(ctx, kek); err != nil {
+			a.Close()
+			return nil, err
+		}
+		if err := a.openRequests(); err != nil {
 			a.Close()
 			return nil, err
 		}
@@ -238,7 +245,7 @@ func (a *App) VerifyAuditWith(ctx context.Context, vkey string) (auditlog.Report
 func (a *App) Handler() http.Handler {
 	return httpapi.New(httpapi.Deps{
 		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects,
-		PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
+		Requests: a.Requests, PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
 	})
 }
 
@@ -266,10 +273,20 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if a.Mail != nil && a.Mail.Sender != nil {
 		svc.DeliverMail = func(ctx context.Context) error { _, err := a.Mail.Deliver(ctx); return err }
 	}
+	if a.Requests != nil {
+		svc.DSRSweep = a.SweepRequests
+	}
 	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval,
-		MailInterval: a.Config.MailInterval, PollOnly: a.pollOnly, Logger: a.Log})
+		MailInterval: a.Config.MailInterval, DSRInterval: a.Config.DSRInterval, PollOnly: a.pollOnly, Logger: a.Log})
 	if err != nil {
 		return err
+	}
+	if a.Requests != nil && a.Config.DSRInterval > 0 {
+		a.Requests.Kick = func(ctx context.Context) {
+			if err := runner.EnqueueDSRSweep(context.WithoutCancel(ctx)); err != nil {
+				a.Log.WarnContext(ctx, "could not queue a subject request sweep; the periodic one will run", "err", err)
+			}
+		}
 	}
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {

@@ -50,6 +50,17 @@ type Config struct {
 	MailFrom string `yaml:"mail_from"`
 	// MailInterval is how often queued mail is delivered (0 turns delivery off).
 	MailInterval time.Duration `yaml:"mail_interval"`
+	// OfficerEmail is the PI protection officer's address: reminders before subject
+	// requests fall due, and new complaints (R-DSR-6, R-CON-1).
+	OfficerEmail string `yaml:"officer_email"`
+	// PublicURL is where subjects reach this server (download links in mail); default
+	// http://ADDR.
+	PublicURL string `yaml:"public_url"`
+	// DSRInterval is how often subject requests are swept (0 turns the sweep off).
+	DSRInterval time.Duration `yaml:"dsr_interval"`
+	// WebhookRetryBase is the first wait before a failed deletion instruction is retried;
+	// it doubles each time up to 6h (default 30s).
+	WebhookRetryBase time.Duration `yaml:"webhook_retry_base"`
 	// LogLevel is debug, info, warn or error; LogFormat is json or text.
 	LogLevel  string `yaml:"log_level"`
 	LogFormat string `yaml:"log_format"`
@@ -64,6 +75,8 @@ func DefaultConfig() Config {
 		Region:              "cn-north",
 		AuditVerifyInterval: time.Hour,
 		MailInterval:        10 * time.Second,
+		DSRInterval:         30 * time.Second,
+		WebhookRetryBase:    30 * time.Second,
 		LogLevel:            "info",
 		LogFormat:           "json",
 	}
@@ -126,6 +139,17 @@ func (c *Config) Validate() error {
 			return custos.FieldError(custos.KindInvalid, "mail_from", "want a bare e-mail address")
 		}
 	}
+	if c.OfficerEmail != "" {
+		if a, err := mail.ParseAddress(c.OfficerEmail); err != nil || a.Address != c.OfficerEmail {
+			return custos.FieldError(custos.KindInvalid, "officer_email", "want a bare e-mail address")
+		}
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
+		return custos.FieldError(custos.KindInvalid, "public_url", "want an http(s) URL")
+	}
+	if c.DSRInterval < 0 || c.WebhookRetryBase < 0 {
+		return custos.FieldError(custos.KindInvalid, "dsr_interval", "must not be negative")
+	}
 	if c.MailInterval < 0 {
 		return custos.FieldError(custos.KindInvalid, "mail_interval", "must not be negative")
 	}
@@ -169,6 +193,10 @@ var Env = map[string]string{
 	"smtp":                  "CUSTOS_SMTP",
 	"mail_from":             "CUSTOS_MAIL_FROM",
 	"mail_interval":         "CUSTOS_MAIL_INTERVAL",
+	"officer_email":         "CUSTOS_OFFICER_EMAIL",
+	"public_url":            "CUSTOS_PUBLIC_URL",
+	"dsr_interval":          "CUSTOS_DSR_INTERVAL",
+	"webhook_retry_base":    "CUSTOS_WEBHOOK_RETRY_BASE",
 	"log_level":             "CUSTOS_LOG_LEVEL",
 	"log_format":            "CUSTOS_LOG_FORMAT",
 }
@@ -191,6 +219,8 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	set("region", &c.Region)
 	set("smtp", &c.SMTP)
 	set("mail_from", &c.MailFrom)
+	set("officer_email", &c.OfficerEmail)
+	set("public_url", &c.PublicURL)
 	set("log_level", &c.LogLevel)
 	set("log_format", &c.LogFormat)
 	if v := getenv(Env["audit_verify_interval"]); v != "" {
@@ -199,6 +229,15 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 			return custos.FieldError(custos.KindInvalid, Env["audit_verify_interval"], "want a duration such as 1h")
 		}
 		c.AuditVerifyInterval = d
+	}
+	for key, dst := range map[string]*time.Duration{"dsr_interval": &c.DSRInterval, "webhook_retry_base": &c.WebhookRetryBase} {
+		if v := getenv(Env[key]); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return custos.FieldError(custos.KindInvalid, Env[key], "want a duration such as 30s")
+			}
+			*dst = d
+		}
 	}
 	if v := getenv(Env["mail_interval"]); v != "" {
 		d, err := time.ParseDuration(v)

@@ -175,7 +175,7 @@ func (s *Service) stepExport(ctx context.Context, r *Request) (bool, error) {
 		key, hash := secret("dl_")
 		c.Downloads = append(c.Downloads, &Download{Hash: hash, RequestID: r.ID, SubjectID: r.SubjectID, Format: f,
 			ExpiresAt: now.Add(orDefault(s.LinkTTL, 7*24*time.Hour))})
-		links = append(links, strings.TrimSuffix(s.PublicURL, "/")+"/v1/exports/"+key)
+		links = append(links, strings.ToUpper(f)+": "+strings.TrimSuffix(s.PublicURL, "/")+"/v1/exports/"+key)
 	}
 	exp := now.Add(orDefault(s.LinkTTL, 7*24*time.Hour)).Format(time.RFC3339)
 	zh := "您的个人信息副本已准备好,可通过以下链接下载(每个链接仅可使用一次,于 " + exp + " 失效):\n\n" + strings.Join(links, "\n") +

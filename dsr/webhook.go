@@ -171,7 +171,7 @@ func (s *Service) openEndpoint(ctx context.Context, recipient string) (*endpoint
 }
 
 func endpointKeyID(recipient string) string { return "endpoint:" + recipient }
-func endpointAD(recipient string) []byte     { return []byte("webhook-secret\x00" + recipient) }
+func endpointAD(recipient string) []byte    { return []byte("webhook-secret\x00" + recipient) }
 
 // deliverOne claims an instruction, calls the recipient and records the outcome.
 func (s *Service) deliverOne(ctx context.Context, in *Instruction, ep *endpointSecret) (bool, error) {

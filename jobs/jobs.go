@@ -25,6 +25,9 @@ type Config struct {
 	AuditVerifyInterval time.Duration
 	// MailInterval is how often queued mail is delivered (0: no periodic delivery).
 	MailInterval time.Duration
+	// DSRInterval is how often subject requests are swept: fulfilment steps, reminders and
+	// deletion instructions due (0: no periodic sweep).
+	DSRInterval time.Duration
 	// PollOnly avoids LISTEN/NOTIFY (required on SQLite).
 	PollOnly bool
 	// FetchPollInterval is how often an idle worker looks for jobs (default 1s).
@@ -40,6 +43,8 @@ type Runner interface {
 	Stop(ctx context.Context) error
 	// EnqueueAuditVerify asks for an audit verification now, unless one is pending.
 	EnqueueAuditVerify(ctx context.Context) error
+	// EnqueueDSRSweep asks for a sweep of subject requests now.
+	EnqueueDSRSweep(ctx context.Context) error
 }
 
 // Services are the domain operations the workers call.
@@ -47,6 +52,9 @@ type Services struct {
 	AuditVerify func(ctx context.Context) error
 	// DeliverMail runs one pass of the mail outbox; nil schedules no delivery.
 	DeliverMail func(ctx context.Context) error
+	// DSRSweep advances subject requests and delivers due deletion instructions; nil
+	// schedules nothing.
+	DSRSweep func(ctx context.Context) error
 }
 
 type client[TTx any] struct {
@@ -64,6 +72,11 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 	}
 	if svc.DeliverMail != nil {
 		if err := river.AddWorkerSafely(workers, &mailDeliverWorker{deliver: svc.DeliverMail}); err != nil {
+			return nil, err
+		}
+	}
+	if svc.DSRSweep != nil {
+		if err := river.AddWorkerSafely(workers, &dsrSweepWorker{sweep: svc.DSRSweep}); err != nil {
 			return nil, err
 		}
 	}
@@ -87,6 +100,13 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 		periodic = append(periodic, river.NewPeriodicJob(
 			river.PeriodicInterval(cfg.MailInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return MailDeliverArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true},
+		))
+	}
+	if cfg.DSRInterval > 0 && svc.DSRSweep != nil {
+		periodic = append(periodic, river.NewPeriodicJob(
+			river.PeriodicInterval(cfg.DSRInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return DSRSweepArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true},
 		))
 	}
@@ -115,6 +135,11 @@ func (c *client[TTx]) Stop(ctx context.Context) error  { return c.c.Stop(ctx) }
 
 func (c *client[TTx]) EnqueueAuditVerify(ctx context.Context) error {
 	_, err := c.c.Insert(ctx, AuditVerifyArgs{}, nil)
+	return err
+}
+
+func (c *client[TTx]) EnqueueDSRSweep(ctx context.Context) error {
+	_, err := c.c.Insert(ctx, DSRSweepArgs{}, nil)
 	return err
 }
 
@@ -161,4 +186,25 @@ type mailDeliverWorker struct {
 
 func (w *mailDeliverWorker) Work(ctx context.Context, _ *river.Job[MailDeliverArgs]) error {
 	return w.deliver(ctx)
+}
+
+// DSRSweepArgs asks for one sweep of subject requests. It is deliberately not unique: a
+// unique job left "running" by a killed process would block every later sweep until river
+// rescues it (an hour), while the sweep itself is safe to run twice at once (every step is
+// guarded by a version, every delivery claimed first), so a restarted server resumes at once.
+type DSRSweepArgs struct{}
+
+func (DSRSweepArgs) Kind() string { return "dsr_sweep" }
+
+func (DSRSweepArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 1} }
+
+type dsrSweepWorker struct {
+	river.WorkerDefaults[DSRSweepArgs]
+	sweep func(ctx context.Context) error
+}
+
+func (w *dsrSweepWorker) Timeout(*river.Job[DSRSweepArgs]) time.Duration { return 10 * time.Minute }
+
+func (w *dsrSweepWorker) Work(ctx context.Context, _ *river.Job[DSRSweepArgs]) error {
+	return w.sweep(ctx)
 }

@@ -122,6 +122,10 @@ func newFlags(m *Main, name string) *configFlags {
 		{"smtp", "SMTP server HOST:PORT for outgoing mail"},
 		{"mail-from", "sender address of outgoing mail"},
 		{"mail-interval", "how often queued mail is delivered (0: never)"},
+		{"officer-email", "the PI protection officer's address (request reminders, complaints)"},
+		{"public-url", "where subjects reach this server (download links), default http://ADDR"},
+		{"dsr-interval", "how often subject requests are swept (0: never)"},
+		{"webhook-retry-base", "first wait before a failed deletion instruction is retried"},
 		{"log-level", "debug, info, warn or error"},
 		{"log-format", "json or text"},
 	} {
@@ -170,6 +174,20 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 			cfg.SMTP = v
 		case "mail-from":
 			cfg.MailFrom = v
+		case "officer-email":
+			cfg.OfficerEmail = v
+		case "public-url":
+			cfg.PublicURL = v
+		case "dsr-interval", "webhook-retry-base":
+			d, perr := time.ParseDuration(v)
+			if perr != nil {
+				err = custos.FieldError(custos.KindInvalid, "--"+f.Name, "want a duration such as 30s")
+			}
+			if f.Name == "dsr-interval" {
+				cfg.DSRInterval = d
+			} else {
+				cfg.WebhookRetryBase = d
+			}
 		case "mail-interval":
 			d, perr := time.ParseDuration(v)
 			if perr != nil {
