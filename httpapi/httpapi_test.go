@@ -21,6 +21,7 @@ import (
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/consent"
+	"custos.dev/custos/dsr"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/policy"
 	"custos.dev/custos/store/postgres"
@@ -37,6 +38,7 @@ type envStore interface {
 	auditlog.Store
 	subject.Store
 	consent.Store
+	dsr.Store
 }
 
 type env struct {
@@ -134,7 +136,8 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	subjects := &subject.Service{Store: e.store, Keys: e.keys, Consents: e.store, KEK: kek, Tokens: tokenizer,
 		Cache: vault.NewKeyCache(100), Policy: policy.Default(), Region: o.region}
 	svc := auth.NewService(e.store)
-	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects,
+	requests := &dsr.Service{Store: e.store, Subjects: subjects, Policy: policy.Default(), CodeKey: []byte("test code key")}
+	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects, Requests: requests,
 		PolicyDocument: policy.DefaultDocument(), Ping: ping, MaxBody: o.maxBody,
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
 	e.api = api
