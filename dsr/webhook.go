@@ -210,6 +210,8 @@ func (s *Service) deliverOne(ctx context.Context, in *Instruction, ep *endpointS
 		in.LastError = in.LastError[:200]
 	}
 	in.NextAt = now.Add(s.backoff(in.Attempts))
+	s.log().InfoContext(ctx, "deletion instruction attempt failed", "request", in.RequestID, "recipient", in.Recipient,
+		"status", status, "attempts", in.Attempts, "next_at", in.NextAt)
 	return false, s.Store.UpdateInstruction(ctx, in, nil, nil)
 }
 
