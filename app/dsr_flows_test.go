@@ -57,6 +57,9 @@ func TestDecline(t *testing.T) {
 		if g := e.must("GET", "/v1/requests/"+id, key, "", 200)["decline"].(map[string]any); g["dispute_route"] != route {
 			t.Fatalf("the subject does not see the route: %v", g)
 		}
+		if e.engine == "sqlite" { // the officer's free text is sealed with the subject's key
+			assertNotInFiles(t, e.data, "第三方商业秘密")
+		}
 		if st, _ := e.call("POST", "/v1/requests/"+id+"/decline", e.officer(), `{"ground":"trade_secret","explanation":"a long enough explanation","dispute_route":"12377"}`); st != 409 {
 			t.Fatalf("declining twice: %d", st)
 		}
@@ -230,6 +233,10 @@ func TestClockAndComplaint(t *testing.T) {
 		e.deliverMail()
 		if m := e.mp.WaitFor(t, addr, 3); !strings.Contains(m[2].Text, "停止将您的数据用于营销") {
 			t.Fatalf("answer mail %q", m[2].Text)
+		}
+		if e.engine == "sqlite" {
+			assertNotInFiles(t, e.data, "停止将您的数据用于营销")
+			assertNotInFiles(t, e.data, "我的数据被用于营销") // the complaint's text
 		}
 	})
 }

@@ -39,6 +39,8 @@ type dsrEnv struct {
 	mp     *mailpittest.Server
 	tokens map[string]string
 	clock  *clock
+	data   string
+	engine string
 }
 
 // clock lets a test move the requests' time forward.
@@ -76,7 +78,7 @@ func newDSREnv(t *testing.T, engine string) *dsrEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	e := &dsrEnv{t: t, a: a, mp: mp, tokens: map[string]string{}, clock: &clock{}}
+	e := &dsrEnv{t: t, a: a, mp: mp, tokens: map[string]string{}, clock: &clock{}, data: cfg.Data, engine: engine}
 	e.srv = httptest.NewServer(a.Handler())
 	t.Cleanup(e.srv.Close)
 	a.Requests.PublicURL = e.srv.URL

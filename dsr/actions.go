@@ -56,6 +56,7 @@ type View struct {
 }
 
 func (s *Service) view(ctx context.Context, r *Request) (*View, error) {
+	s.openTexts(ctx, r)
 	v := &View{Request: r, Overdue: r.State.Open() && !r.DueAt.IsZero() && s.now().After(r.DueAt)}
 	if r.Type == TypeDeletion {
 		ins, err := s.Store.Instructions(ctx, r.ID)
@@ -169,7 +170,7 @@ func (s *Service) Decline(ctx context.Context, by auth.Principal, id string, in 
 	} else if m != nil {
 		c.Mail = append(c.Mail, *m)
 	}
-	if err := s.Store.UpdateRequest(ctx, c); err != nil {
+	if _, err := s.update(ctx, c); err != nil {
 		return nil, err
 	}
 	return s.view(ctx, r)
@@ -279,7 +280,7 @@ func (s *Service) Answer(ctx context.Context, by auth.Principal, id, text string
 	} else if m != nil {
 		c.Mail = append(c.Mail, *m)
 	}
-	if err := s.Store.UpdateRequest(ctx, c); err != nil {
+	if _, err := s.update(ctx, c); err != nil {
 		return nil, err
 	}
 	return s.view(ctx, r)

@@ -440,6 +440,66 @@ func (s *Service) payload(in NewRequest) []byte {
 type payload struct {
 	Fields map[string]string `json:"fields,omitempty"`
 	Text   string            `json:"text,omitempty"`
+	// The officer's written answer and a decline's explanation: free text to the subject,
+	// which may name them, so sealed like the rest.
+	Answer      string `json:"answer,omitempty"`
+	Explanation string `json:"explanation,omitempty"`
+}
+
+// sealTexts moves the officer's free text of r into its sealed payload and returns a func
+// that puts it back on r (the store keeps only the sealed copy). An erased subject's
+// request keeps its text as it is: custos writes no PI there after erasure.
+func (s *Service) sealTexts(ctx context.Context, r *Request) (func(), error) {
+	noop := func() {}
+	expl := ""
+	if r.Decline != nil {
+		expl = r.Decline.Explanation
+	}
+	if r.SubjectID == "" || (r.Answer == "" && expl == "") {
+		return noop, nil
+	}
+	p, err := s.openPayload(ctx, r)
+	if gone(err) {
+		return noop, nil
+	}
+	if err != nil {
+		return noop, err
+	}
+	p.Answer, p.Explanation = r.Answer, expl
+	b, _ := json.Marshal(p)
+	sealed, err := s.Subjects.Seal(ctx, r.SubjectID, "request:"+r.ID, b)
+	if gone(err) {
+		return noop, nil
+	}
+	if err != nil {
+		return noop, err
+	}
+	answer := r.Answer
+	r.Payload, r.Answer = sealed, ""
+	if r.Decline != nil {
+		r.Decline.Explanation = ""
+	}
+	return func() {
+		r.Answer = answer
+		if r.Decline != nil {
+			r.Decline.Explanation = expl
+		}
+	}, nil
+}
+
+// openTexts puts the sealed free text back on r for display.
+func (s *Service) openTexts(ctx context.Context, r *Request) {
+	if len(r.Payload) == 0 || r.Answer != "" {
+		return
+	}
+	p, err := s.openPayload(ctx, r)
+	if err != nil {
+		return // erased: the text went with the key
+	}
+	r.Answer = p.Answer
+	if r.Decline != nil && r.Decline.Explanation == "" {
+		r.Decline.Explanation = p.Explanation
+	}
 }
 
 func (s *Service) openPayload(ctx context.Context, r *Request) (payload, error) {

@@ -70,7 +70,13 @@ func (s *Service) Advance(ctx context.Context, id string) error {
 
 func (s *Service) update(ctx context.Context, c *Change) (bool, error) {
 	c.Request.UpdatedAt = s.now()
-	if err := s.Store.UpdateRequest(ctx, c); err != nil {
+	restore, err := s.sealTexts(ctx, c.Request)
+	if err != nil {
+		return false, err
+	}
+	err = s.Store.UpdateRequest(ctx, c)
+	restore()
+	if err != nil {
 		return false, err
 	}
 	return true, nil
