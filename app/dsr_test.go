@@ -428,6 +428,8 @@ func TestDeletionRequest(t *testing.T) {
 		_, sb := e.subject("individual_customer", addr)
 		e.must("POST", "/v1/disclosures", e.officer(), `{"subject_id":"`+sb+`","recipient":"payment_vendors_cn","categories":["payment_data","administrator_data"],"basis":"contract"}`, 201)
 		e.must("POST", "/v1/disclosures", e.officer(), `{"subject_id":"`+sb+`","recipient":"support_vendors_cn","categories":["support_data"],"basis":"contract"}`, 201)
+		// vnet_beijing has no endpoint registered until later.
+		e.must("POST", "/v1/disclosures", e.officer(), `{"subject_id":"`+sb+`","recipient":"vnet_beijing","categories":["administrator_data"],"basis":"contract"}`, 201)
 		// A disclosure the register does not allow is refused (R-SHR-1).
 		if st, _ := e.call("POST", "/v1/disclosures", e.officer(), `{"subject_id":"`+sb+`","recipient":"us_licensor","categories":["payment_data"],"basis":"contract"}`); st != 422 {
 			t.Fatalf("undeclared category to a recipient: %d", st)
@@ -461,19 +463,31 @@ func TestDeletionRequest(t *testing.T) {
 			t.Fatalf("subject still readable after deletion: %d", st)
 		}
 		got := e.must("GET", "/v1/requests/"+id, key, "", 200)
-		if got["state"] != "in_progress" || fmt.Sprint(got["pending"]) != "[support_vendors_cn]" {
+		if got["state"] != "in_progress" || fmt.Sprint(got["pending"]) != "[support_vendors_cn vnet_beijing]" {
 			t.Fatalf("after the first pass: state %v pending %v", got["state"], got["pending"])
 		}
 		e.clock.add(5 * time.Second) // past the backoff
 		e.sweep()
 		got = e.must("GET", "/v1/requests/"+id, key, "", 200)
-		if got["state"] != "completed" || got["pending"] != nil {
+		if got["state"] != "in_progress" || fmt.Sprint(got["pending"]) != "[vnet_beijing]" {
 			t.Fatalf("after the retry: %v", got)
+		}
+		for _, x := range got["recipients"].([]any) {
+			if r := x.(map[string]any); r["recipient"] == "vnet_beijing" && !strings.Contains(r["last_error"].(string), "no endpoint") {
+				t.Fatalf("no endpoint, yet: %v", r)
+			}
+		}
+		// Registering the endpoint sends the waiting instruction at once, backoff or not.
+		secrets["vnet_beijing"] = e.must("PUT", "/v1/recipients/vnet_beijing/endpoint", e.admin(), `{"url":"`+rcv.srv.URL+`/vnet_beijing"}`, 200)["secret"].(string)
+		e.sweep()
+		got = e.must("GET", "/v1/requests/"+id, key, "", 200)
+		if got["state"] != "completed" || got["pending"] != nil {
+			t.Fatalf("after registering the last endpoint: %v", got)
 		}
 		if rcv.effects["payment_vendors_cn"] != 1 || rcv.effects["support_vendors_cn"] != 1 || rcv.calls["support_vendors_cn"] != 2 {
 			t.Fatalf("effects %v calls %v", rcv.effects, rcv.calls)
 		}
-		if n := len(e.events("dsr.recipient_confirmed")); n != 2 {
+		if n := len(e.events("dsr.recipient_confirmed")); n != 3 {
 			t.Fatalf("%d confirmations audited", n)
 		}
 		if n := len(e.events("subject.erase")); n != 1 {

@@ -351,6 +351,11 @@ func (db *DB) PutEndpoint(ctx context.Context, e *dsr.Endpoint, ev *auditlog.Eve
 			e.Recipient, e.URL, e.Wrapped, e.Secret, Micros(e.UpdatedAt), e.By); err != nil {
 			return db.mapErr(fmt.Errorf("put endpoint: %w", err))
 		}
+		// Instructions waiting out a long backoff (no endpoint, a broken one) go out now.
+		if _, err := tx.ExecContext(ctx, db.Q("UPDATE deletion_instructions SET next_at = ?, version = version + 1 WHERE recipient = ? AND state = 'pending' AND next_at > ?"),
+			Micros(e.UpdatedAt), e.Recipient, Micros(e.UpdatedAt)); err != nil {
+			return db.mapErr(err)
+		}
 		_, err := db.AppendTx(ctx, tx, ev)
 		return err
 	})
