@@ -21,8 +21,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"custos.dev/custos/internal/mailpittest"
+	"custos.dev/custos/store/postgres/pgtest"
 )
 
 // recipientsOfTest are the recipients the subject's data went to, each with its secret.
@@ -180,8 +182,16 @@ func TestDeletionSurvivesKill9(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	mp := mailpittest.Start(t)
-	uninterrupted := runDeletion(t, bin, mp, false)
-	killed := runDeletion(t, bin, mp, true)
+	t.Run("SQLite", func(t *testing.T) { deletionSurvivesKill9(t, bin, mp, func() string { return "" }) })
+	t.Run("PostgreSQL", func(t *testing.T) {
+		pgtest.DSN(t)
+		deletionSurvivesKill9(t, bin, mp, func() string { return pgtest.Schema(t) })
+	})
+}
+
+func deletionSurvivesKill9(t *testing.T, bin string, mp *mailpittest.Server, db func() string) {
+	uninterrupted := runDeletion(t, bin, mp, false, db())
+	killed := runDeletion(t, bin, mp, true, db())
 	if diff := cmp.Diff(uninterrupted, killed); diff != "" {
 		t.Fatalf("the killed run ended differently (-uninterrupted +killed):\n%s", diff)
 	}
@@ -198,15 +208,20 @@ func TestDeletionSurvivesKill9(t *testing.T) {
 
 var killCodeRE = regexp.MustCompile(`\n {4}(\d{6})\r?\n`)
 
-func runDeletion(t *testing.T, bin string, mp *mailpittest.Server, kill bool) deletionOutcome {
+func runDeletion(t *testing.T, bin string, mp *mailpittest.Server, kill bool, dbURL string) deletionOutcome {
 	t.Helper()
 	rcv := &killReceiver{effects: map[string]int{}, seen: map[string]bool{}}
 	rs := httptest.NewServer(rcv)
 	defer rs.Close()
 	data := t.TempDir()
-	args := []string{"--data", data, "--smtp", mp.SMTPAddr, "--mail-from", "privacy@custos.test", "--mail-interval", "200ms",
+	common := []string{"--data", data}
+	if dbURL != "" {
+		common = append(common, "--db", dbURL)
+	}
+	args := []string{"--smtp", mp.SMTPAddr, "--mail-from", "privacy@custos.test", "--mail-interval", "200ms",
 		"--dsr-interval", "300ms", "--webhook-retry-base", "500ms", "--audit-verify-interval", "0"}
-	admin, _, code := run(t, bin, "token", "create", "--role", "operator-admin", "--data", data)
+	args = append(args, common...)
+	admin, _, code := run(t, bin, append([]string{"token", "create", "--role", "operator-admin"}, common...)...)
 	if code != 0 {
 		t.Fatal("token create failed")
 	}
@@ -256,13 +271,17 @@ func runDeletion(t *testing.T, bin string, mp *mailpittest.Server, kill bool) de
 			srv.waitLog(t, 60*time.Second, filed.ID, `"step":`)
 			srv.kill9(t)
 			// The killed server left the deletion half done.
-			db, err := sql.Open("sqlite", "file:"+filepath.Join(data, "custos.db")+"?_pragma=busy_timeout(10000)")
+			driver, dsn, ph := "sqlite", "file:"+filepath.Join(data, "custos.db")+"?_pragma=busy_timeout(10000)", "?"
+			if dbURL != "" {
+				driver, dsn, ph = "pgx", dbURL, "$1"
+			}
+			db, err := sql.Open(driver, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var state, step string
 			var confirmed int
-			if err := db.QueryRow("SELECT state, step FROM dsr_requests WHERE id = ?", filed.ID).Scan(&state, &step); err != nil {
+			if err := db.QueryRow("SELECT state, step FROM dsr_requests WHERE id = "+ph, filed.ID).Scan(&state, &step); err != nil {
 				t.Fatal(err)
 			}
 			_ = db.QueryRow("SELECT COUNT(*) FROM deletion_instructions WHERE state = 'confirmed'").Scan(&confirmed)
@@ -339,7 +358,7 @@ func runDeletion(t *testing.T, bin string, mp *mailpittest.Server, kill bool) de
 		}
 	}
 	srv.stop(t)
-	o, _, code := run(t, bin, "audit", "verify", "--data", data)
+	o, _, code := run(t, bin, append([]string{"audit", "verify"}, common...)...)
 	out.AuditIntact = code == 0 && strings.HasPrefix(o, "audit log intact")
 	return out
 }
