@@ -247,6 +247,13 @@ const (
 	InstructionConfirmed = "confirmed"
 )
 
+// Attempt is the outcome of one delivery of an instruction.
+type Attempt struct {
+	Instruction *Instruction
+	Events      []*auditlog.Event
+	History     []History
+}
+
 // Download is a one-time link to an access or portability package.
 type Download struct {
 	Hash      []byte // SHA-256 of the link's secret
@@ -309,12 +316,14 @@ type Store interface {
 	Instructions(ctx context.Context, requestID string) ([]Instruction, error)
 	// DueInstructions lists pending instructions whose next attempt is due.
 	DueInstructions(ctx context.Context, now time.Time, limit int) ([]Instruction, error)
-	// ClaimInstruction moves a due instruction's next attempt to until if its version is
-	// unchanged, so one worker delivers it; it reports whether this caller won.
-	ClaimInstruction(ctx context.Context, in *Instruction, until time.Time) (bool, error)
-	// UpdateInstruction writes an attempt's outcome (guarded by version), with its events
-	// and history.
-	UpdateInstruction(ctx context.Context, in *Instruction, events []*auditlog.Event, h []History) error
+	// ClaimInstructions moves the next attempt of each due instruction whose version is
+	// unchanged to until, in one transaction, so that one worker delivers it; it returns
+	// those this caller won.
+	ClaimInstructions(ctx context.Context, ins []*Instruction, until time.Time) ([]*Instruction, error)
+	// RecordAttempts writes attempts' outcomes in one transaction, each guarded by its
+	// version (a stale one is skipped: another worker owns it now), with the events and
+	// history of the outcomes written.
+	RecordAttempts(ctx context.Context, attempts []Attempt) error
 
 	Download(ctx context.Context, hash []byte) (*Download, error)
 	// UseDownload marks a link used, once: false if it was already.

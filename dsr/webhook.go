@@ -95,52 +95,66 @@ func (s *Service) backoff(attempts int) time.Duration {
 
 // Deliver sends every due deletion instruction once, Concurrency at a time, and records
 // each outcome; requests whose last recipient confirmed are completed. It returns how
-// many instructions were confirmed.
+// many instructions were confirmed. Instructions are claimed a chunk at a time in one
+// transaction and the chunk's outcomes written in one more: a pass killed between the calls
+// and the writing leaves them claimed until the claim runs out, then they go again under the
+// same id, which the recipient applies once.
 func (s *Service) Deliver(ctx context.Context) (int, error) {
-	now := s.now()
-	due, err := s.Store.DueInstructions(ctx, now, 1000)
+	due, err := s.Store.DueInstructions(ctx, s.now(), 1000)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
-	var (
-		mu        sync.Mutex
-		confirmed int
-		done      = map[string]bool{}
-		errs      []error
-		endpoints = map[string]*endpointSecret{}
-		sem       = make(chan struct{}, orDefault(s.Concurrency, 8))
-		wg        sync.WaitGroup
-	)
-	for i := range due {
-		in := &due[i]
-		mu.Lock()
-		ep, ok := endpoints[in.Recipient]
-		if !ok {
-			ep, err = s.openEndpoint(ctx, in.Recipient)
-			if err != nil && !gone(err) {
-				mu.Unlock()
-				return confirmed, err
-			}
-			endpoints[in.Recipient] = ep // nil: no endpoint registered
+	endpoints := map[string]*endpointSecret{}
+	for _, in := range due {
+		if _, ok := endpoints[in.Recipient]; ok {
+			continue
 		}
-		mu.Unlock()
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			ok, err := s.deliverOne(ctx, in, ep)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && custos.KindOf(err) != custos.KindConflict {
-				errs = append(errs, err)
-			}
-			if ok {
-				confirmed++
-				done[in.RequestID] = true
-			}
-		}()
+		ep, err := s.openEndpoint(ctx, in.Recipient)
+		if err != nil && !gone(err) {
+			return 0, err
+		}
+		endpoints[in.Recipient] = ep // nil: no endpoint registered
 	}
-	wg.Wait()
+	timeout := orDefault(s.DeliverTimeout, 10*time.Second)
+	n := orDefault(s.Concurrency, 8)
+	confirmed := 0
+	done := map[string]bool{}
+	// Chunks of 64: one transaction claims a chunk, the calls run n at a time, one more
+	// transaction records the outcomes. The claim lasts as long as the chunk's calls can.
+	const chunk = 64
+	for start := 0; start < len(due); start += chunk {
+		ins := make([]*Instruction, 0, chunk)
+		for i := start; i < min(len(due), start+chunk); i++ {
+			ins = append(ins, &due[i])
+		}
+		lease := time.Duration((len(ins)+n-1)/n)*timeout + 5*time.Second
+		won, err := s.Store.ClaimInstructions(ctx, ins, s.now().Add(lease))
+		if err != nil {
+			return confirmed, err
+		}
+		attempts := make([]Attempt, len(won))
+		sem := make(chan struct{}, n)
+		var wg sync.WaitGroup
+		for i, in := range won {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				attempts[i] = s.attempt(ctx, in, endpoints[in.Recipient], timeout)
+			}()
+		}
+		wg.Wait()
+		if err := s.Store.RecordAttempts(ctx, attempts); err != nil {
+			return confirmed, err
+		}
+		for _, a := range attempts {
+			if a.Instruction.State == InstructionConfirmed {
+				confirmed++
+				done[a.Instruction.RequestID] = true
+			}
+		}
+	}
+	var errs []error
 	for id := range done {
 		if err := s.Advance(ctx, id); err != nil && custos.KindOf(err) != custos.KindConflict {
 			errs = append(errs, err)
@@ -173,14 +187,8 @@ func (s *Service) openEndpoint(ctx context.Context, recipient string) (*endpoint
 func endpointKeyID(recipient string) string { return "endpoint:" + recipient }
 func endpointAD(recipient string) []byte    { return []byte("webhook-secret\x00" + recipient) }
 
-// deliverOne claims an instruction, calls the recipient and records the outcome.
-func (s *Service) deliverOne(ctx context.Context, in *Instruction, ep *endpointSecret) (bool, error) {
-	timeout := orDefault(s.DeliverTimeout, 10*time.Second)
-	// The claim holds the instruction for the call; a worker killed during it leaves the
-	// instruction due again when the claim runs out.
-	if won, err := s.Store.ClaimInstruction(ctx, in, s.now().Add(timeout+5*time.Second)); err != nil || !won {
-		return false, err
-	}
+// attempt calls the recipient once and returns the outcome to record.
+func (s *Service) attempt(ctx context.Context, in *Instruction, ep *endpointSecret, timeout time.Duration) Attempt {
 	status, callErr := 0, error(nil)
 	if ep == nil {
 		callErr = errors.New("no endpoint registered for this recipient (PUT /v1/recipients/{name}/endpoint)")
@@ -196,7 +204,7 @@ func (s *Service) deliverOne(ctx context.Context, in *Instruction, ep *endpointS
 			Object: "request/" + in.RequestID, RIDs: []string{"R-DSR-4"},
 			Details: map[string]string{"recipient": in.Recipient, "instruction": in.ID, "status": strconv.Itoa(status), "attempts": strconv.Itoa(in.Attempts)}}
 		h := History{RequestID: in.RequestID, At: now, Action: "recipient_confirmed", State: StateInProgress, Note: in.Recipient, By: in.Recipient}
-		return true, s.Store.UpdateInstruction(ctx, in, []*auditlog.Event{ev}, []History{h})
+		return Attempt{Instruction: in, Events: []*auditlog.Event{ev}, History: []History{h}}
 	}
 	switch {
 	case callErr != nil:
@@ -212,7 +220,7 @@ func (s *Service) deliverOne(ctx context.Context, in *Instruction, ep *endpointS
 	in.NextAt = now.Add(s.backoff(in.Attempts))
 	s.log().InfoContext(ctx, "deletion instruction attempt failed", "request", in.RequestID, "recipient", in.Recipient,
 		"status", status, "attempts", in.Attempts, "next_at", in.NextAt)
-	return false, s.Store.UpdateInstruction(ctx, in, nil, nil)
+	return Attempt{Instruction: in}
 }
 
 func (s *Service) call(ctx context.Context, ep *endpointSecret, in *Instruction, timeout time.Duration) (int, error) {

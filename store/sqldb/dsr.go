@@ -411,46 +411,65 @@ func (db *DB) DueInstructions(ctx context.Context, now time.Time, limit int) ([]
 		WHERE i.state = 'pending' AND i.next_at <= ? AND r.step = 'erased' ORDER BY i.next_at, i.id LIMIT ?`, Micros(now), limit)
 }
 
-// ClaimInstruction moves an instruction's next attempt to until if its version is unchanged.
-func (db *DB) ClaimInstruction(ctx context.Context, in *dsr.Instruction, until time.Time) (bool, error) {
-	var won bool
+// ClaimInstructions moves the next attempt of instructions whose version is unchanged to
+// until, in one transaction, and returns those claimed.
+func (db *DB) ClaimInstructions(ctx context.Context, ins []*dsr.Instruction, until time.Time) ([]*dsr.Instruction, error) {
+	var won []*dsr.Instruction
 	err := db.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.Q("UPDATE deletion_instructions SET next_at = ?, version = version + 1 WHERE id = ? AND version = ? AND state = 'pending'"),
-			Micros(until), in.ID, in.Version)
-		if err != nil {
-			return db.mapErr(err)
+		won = won[:0]
+		for _, in := range ins {
+			res, err := tx.ExecContext(ctx, db.Q("UPDATE deletion_instructions SET next_at = ?, version = version + 1 WHERE id = ? AND version = ? AND state = 'pending'"),
+				Micros(until), in.ID, in.Version)
+			if err != nil {
+				return db.mapErr(err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				won = append(won, in)
+			}
 		}
-		n, _ := res.RowsAffected()
-		won = n == 1
 		return nil
 	})
-	if won {
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range won {
 		in.Version++
 		in.NextAt = until
 	}
-	return won, err
+	return won, nil
 }
 
-// UpdateInstruction records an attempt's outcome if the instruction is still this caller's.
-func (db *DB) UpdateInstruction(ctx context.Context, in *dsr.Instruction, events []*auditlog.Event, h []dsr.History) error {
+// RecordAttempts writes delivery outcomes in one transaction; an instruction whose version
+// moved on is skipped with its events.
+func (db *DB) RecordAttempts(ctx context.Context, attempts []dsr.Attempt) error {
+	var written []*dsr.Instruction
 	err := db.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.Q(`UPDATE deletion_instructions SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
-			confirmed_at = ?, confirmation = ?, version = version + 1 WHERE id = ? AND version = ?`),
-			in.State, in.Attempts, Micros(in.NextAt), in.LastStatus, in.LastError, Micros(in.ConfirmedAt), in.Confirmation, in.ID, in.Version)
-		if err != nil {
-			return db.mapErr(err)
+		written = written[:0]
+		var events []*auditlog.Event
+		for _, a := range attempts {
+			in := a.Instruction
+			res, err := tx.ExecContext(ctx, db.Q(`UPDATE deletion_instructions SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
+				confirmed_at = ?, confirmation = ?, version = version + 1 WHERE id = ? AND version = ?`),
+				in.State, in.Attempts, Micros(in.NextAt), in.LastStatus, in.LastError, Micros(in.ConfirmedAt), in.Confirmation, in.ID, in.Version)
+			if err != nil {
+				return db.mapErr(err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			written = append(written, in)
+			if err := db.insertHistory(ctx, tx, a.History); err != nil {
+				return err
+			}
+			events = append(events, a.Events...)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return custos.Errorf(custos.KindConflict, "the instruction changed meanwhile")
-		}
-		if err := db.insertHistory(ctx, tx, h); err != nil {
-			return err
-		}
-		_, err = db.AppendTx(ctx, tx, events...)
+		_, err := db.AppendTx(ctx, tx, events...)
 		return err
 	})
 	if err == nil {
-		in.Version++
+		for _, in := range written {
+			in.Version++
+		}
 	}
 	return err
 }
