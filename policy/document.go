@@ -13,6 +13,8 @@ type Document struct {
 	Recipients   []Recipient    `json:"recipients,omitempty"`
 	MessageTypes []MessageType  `json:"message_types"`
 	Access       []AccessRule   `json:"access,omitempty"`
+	// AccessGrants limits supervised access (grants.go).
+	AccessGrants *AccessGrantsDecl `json:"access_grants,omitempty"`
 
 	// Where the document came from, so that Compile can point at lines too. Both are empty for
 	// a document built in Go.

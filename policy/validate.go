@@ -34,6 +34,7 @@ func validate(r *reporter, d *Document) {
 	v.recipients()
 	v.messageTypes()
 	v.accessRules()
+	v.accessGrants()
 }
 
 // rids checks that an entry cites requirements, and only ones in the catalogue.
