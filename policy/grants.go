@@ -213,3 +213,16 @@ func (v *validator) accessGrants() {
 		v.rids(xp, x.RIDs)
 	}
 }
+
+// GrantDenial is the decision for a role that needs a grant to reach the category from
+// where it is and holds none: what Decide answers at its access rule, for reads that have
+// no purpose to ask about (a masked read shows something of the data too).
+func (e *Engine) GrantDenial(r Role, c Category, abroadActor bool) Decision {
+	d := Decision{Reason: ReasonAccessGrantRequired, RID: ridAbroad, Sensitive: e.Sensitive(c)}
+	if !abroadActor && r.valid() && int(c) < e.nCats {
+		if a := &e.access[r][c][inChina]; a.present {
+			d.RID = a.rid
+		}
+	}
+	return d
+}

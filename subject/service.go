@@ -28,6 +28,9 @@ type Service struct {
 	Tokens   *vault.Tokenizer
 	Cache    *vault.KeyCache
 	Policy   *policy.Engine
+	// Grants answers for supervised access (R-RES-2, R-SUP-1); nil means no grant exists,
+	// so every access rule that requires one refuses.
+	Grants Grants
 	// Region is where this instance stores data (R-RES-1).
 	Region string
 	Now    func() time.Time
