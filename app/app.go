@@ -23,8 +23,10 @@ import (
 	"custos.dev/custos/consent"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/jobs"
+	"custos.dev/custos/mail"
 	"custos.dev/custos/policy"
 	"custos.dev/custos/store/postgres"
+	"custos.dev/custos/store/sqldb"
 	"custos.dev/custos/store/sqlite"
 	"custos.dev/custos/subject"
 	"custos.dev/custos/vault"
@@ -53,8 +55,11 @@ type App struct {
 	Auth           *auth.Service
 	Subjects       *subject.Service
 	Registry       *prometheus.Registry
+	// Mail delivers the outbox; its Sender is nil without --smtp (mail stays queued).
+	Mail *mail.Outbox
 
 	keyStore subject.KeyStore
+	db       *sqldb.DB
 	newJobs  func(jobs.Services, jobs.Config) (jobs.Runner, error)
 	pollOnly bool
 }
@@ -106,7 +111,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		if err != nil {
 			return nil, err
 		}
-		a.Store, keyStore = s, s.Keys
+		a.Store, keyStore, a.db = s, s.Keys, s.DB
 		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
 			return jobs.New(riverpgxv5.New(s.Pool), svc, jc)
 		}
@@ -115,7 +120,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		if err != nil {
 			return nil, err
 		}
-		a.Store, keyStore = s, s.Keys
+		a.Store, keyStore, a.db = s, s.Keys, s.DB
 		a.pollOnly = true
 		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
 			return jobs.New(riversqlite.New(s.River), svc, jc)
@@ -126,8 +131,72 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 	if kek != nil {
 		a.Subjects = &subject.Service{Store: a.Store, Keys: keyStore, Consents: a.Store, KEK: kek, Tokens: tokens,
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
+		if err := a.openMail(ctx, kek); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	return a, nil
+}
+
+// mailKeyID names the data key that seals queued mail, in the key store beside the
+// subjects' keys (so KEK rotation re-wraps it too).
+const mailKeyID = "system:mail-outbox"
+
+// openMail loads (or makes, once, even with several instances racing) the outbox's data
+// key and the SMTP sender.
+func (a *App) openMail(ctx context.Context, kek *vault.KEK) error {
+	wrapped, err := a.keyStore.Key(ctx, mailKeyID)
+	if custos.KindOf(err) == custos.KindNotFound {
+		var dk *vault.DataKey
+		wrapped, dk, err = kek.NewDataKey(mailKeyID)
+		if err != nil {
+			return fmt.Errorf("mail key: %w", err)
+		}
+		dk.Destroy()
+		if err = a.keyStore.PutKey(ctx, mailKeyID, wrapped); custos.KindOf(err) == custos.KindConflict {
+			wrapped, err = a.keyStore.Key(ctx, mailKeyID)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("mail key: %w", err)
+	}
+	dk, err := kek.Unwrap(mailKeyID, wrapped)
+	if err != nil {
+		return fmt.Errorf("mail key: %w", err)
+	}
+	a.db.Mail = dk
+	a.Mail = &mail.Outbox{Store: a.db, Sealer: dk, Log: a.Log}
+	if a.Config.SMTP != "" {
+		s, err := mail.NewSMTP(a.Config.SMTP, a.Config.MailFrom)
+		if err != nil {
+			return err
+		}
+		a.Mail.Sender = s
+	}
+	return nil
+}
+
+// EnqueueMail queues messages on their own (domain changes queue theirs in their own
+// transaction with sqldb's EnqueueMailTx).
+func (a *App) EnqueueMail(ctx context.Context, msgs ...mail.Message) error {
+	if a.db == nil || a.db.Mail == nil {
+		return custos.Errorf(custos.KindUnavailable, "mail is not configured")
+	}
+	return a.db.EnqueueMail(ctx, msgs...)
+}
+
+// MailStatus reads one queued message's state by its outbox id (mail.ID).
+func (a *App) MailStatus(ctx context.Context, id string) (sqldb.MailStatus, error) {
+	return a.db.MailStatusOf(ctx, id)
+}
+
+// DeliverMail runs one pass of the outbox and says how many messages went out.
+func (a *App) DeliverMail(ctx context.Context) (int, error) {
+	if a.Mail == nil {
+		return 0, custos.Errorf(custos.KindUnavailable, "mail is not configured")
+	}
+	return a.Mail.Deliver(ctx)
 }
 
 // LoadPolicy reads and compiles the statement-as-code file, or the embedded default.
@@ -179,7 +248,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	verified := prometheus.NewGauge(prometheus.GaugeOpts{Name: "custos_audit_verified_size", Help: "Events in the audit log at its last successful verification."})
 	failures := prometheus.NewCounter(prometheus.CounterOpts{Name: "custos_audit_verify_failures_total", Help: "Audit log verifications that found the log broken."})
 	a.Registry.MustRegister(verified, failures)
-	runner, err := a.newJobs(jobs.Services{AuditVerify: func(ctx context.Context) error {
+	svc := jobs.Services{AuditVerify: func(ctx context.Context) error {
 		rep, err := a.VerifyAudit(ctx)
 		var f *auditlog.Failure
 		if errors.As(err, &f) {
@@ -193,7 +262,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		verified.Set(float64(rep.Size))
 		a.Log.InfoContext(ctx, "audit log verified", "size", rep.Size, "checkpoints", rep.Checkpoints)
 		return nil
-	}}, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval, PollOnly: a.pollOnly, Logger: a.Log})
+	}}
+	if a.Mail != nil && a.Mail.Sender != nil {
+		svc.DeliverMail = func(ctx context.Context) error { _, err := a.Mail.Deliver(ctx); return err }
+	}
+	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval,
+		MailInterval: a.Config.MailInterval, PollOnly: a.pollOnly, Logger: a.Log})
 	if err != nil {
 		return err
 	}
