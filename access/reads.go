@@ -150,13 +150,14 @@ func (s *Service) refreshQuietly(ctx context.Context) {
 	}
 }
 
-// Watch reloads the index whenever another instance changed the grants, checking every
-// interval until ctx ends. An interval of 0 starts nothing.
+// Watch loads the index, then reloads it whenever another instance changed the grants,
+// checking every interval until ctx ends. An interval of 0 loads it once and starts no
+// goroutine: the index then follows this instance's own changes only.
 func (s *Service) Watch(ctx context.Context, every time.Duration) {
+	s.refreshQuietly(ctx)
 	if every <= 0 {
 		return
 	}
-	s.refreshQuietly(ctx)
 	go func() {
 		t := time.NewTicker(every)
 		defer t.Stop()

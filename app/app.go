@@ -18,6 +18,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"custos.dev/custos"
+	"custos.dev/custos/access"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/consent"
@@ -38,6 +39,7 @@ type Store interface {
 	auditlog.Store
 	subject.Store
 	consent.Store
+	access.Store
 	Ping(ctx context.Context) error
 	VerifierKey(ctx context.Context) (string, error)
 	Close() error
@@ -54,7 +56,9 @@ type App struct {
 	PolicyDocument []byte
 	Auth           *auth.Service
 	Subjects       *subject.Service
-	Registry       *prometheus.Registry
+	// Access is supervised access to customer data (nil without the vault's keys).
+	Access   *access.Service
+	Registry *prometheus.Registry
 	// Mail delivers the outbox; its Sender is nil without --smtp (mail stays queued).
 	Mail *mail.Outbox
 
@@ -131,6 +135,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 	if kek != nil {
 		a.Subjects = &subject.Service{Store: a.Store, Keys: keyStore, Consents: a.Store, KEK: kek, Tokens: tokens,
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
+		a.Access = access.New(a.Store, eng, a.Subjects, log)
+		a.Subjects.Grants = a.Access
 		if err := a.openMail(ctx, kek); err != nil {
 			a.Close()
 			return nil, err
@@ -237,7 +243,7 @@ func (a *App) VerifyAuditWith(ctx context.Context, vkey string) (auditlog.Report
 // Handler is the HTTP API.
 func (a *App) Handler() http.Handler {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects,
+		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects, Access: a.Access,
 		PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
 	})
 }
@@ -266,8 +272,13 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if a.Mail != nil && a.Mail.Sender != nil {
 		svc.DeliverMail = func(ctx context.Context) error { _, err := a.Mail.Deliver(ctx); return err }
 	}
+	if a.Access != nil {
+		svc.AccessSweep = func(ctx context.Context) error { _, err := a.Access.Sweep(ctx); return err }
+		// Every instance keeps its own index of active grants for decisions fresh.
+		a.Access.Watch(ctx, a.Config.AccessRefreshInterval)
+	}
 	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval,
-		MailInterval: a.Config.MailInterval, PollOnly: a.pollOnly, Logger: a.Log})
+		MailInterval: a.Config.MailInterval, AccessSweepInterval: a.Config.AccessSweepInterval, PollOnly: a.pollOnly, Logger: a.Log})
 	if err != nil {
 		return err
 	}

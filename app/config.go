@@ -50,6 +50,12 @@ type Config struct {
 	MailFrom string `yaml:"mail_from"`
 	// MailInterval is how often queued mail is delivered (0 turns delivery off).
 	MailInterval time.Duration `yaml:"mail_interval"`
+	// AccessSweepInterval is how often due access requests expire and due grants end, with
+	// the customer told (0 turns the sweep off; reads are refused at the end regardless).
+	AccessSweepInterval time.Duration `yaml:"access_sweep_interval"`
+	// AccessRefreshInterval is how often each instance checks whether another changed the
+	// active grants, for the in-memory index decisions read (0: only its own changes).
+	AccessRefreshInterval time.Duration `yaml:"access_refresh_interval"`
 	// LogLevel is debug, info, warn or error; LogFormat is json or text.
 	LogLevel  string `yaml:"log_level"`
 	LogFormat string `yaml:"log_format"`
@@ -58,14 +64,16 @@ type Config struct {
 // DefaultConfig is what custos runs with when told nothing.
 func DefaultConfig() Config {
 	return Config{
-		Addr:                "127.0.0.1:8080",
-		Data:                "custos-data",
-		AuditOrigin:         "custos.local/audit",
-		Region:              "cn-north",
-		AuditVerifyInterval: time.Hour,
-		MailInterval:        10 * time.Second,
-		LogLevel:            "info",
-		LogFormat:           "json",
+		Addr:                  "127.0.0.1:8080",
+		Data:                  "custos-data",
+		AuditOrigin:           "custos.local/audit",
+		Region:                "cn-north",
+		AuditVerifyInterval:   time.Hour,
+		MailInterval:          10 * time.Second,
+		AccessSweepInterval:   time.Minute,
+		AccessRefreshInterval: 2 * time.Second,
+		LogLevel:              "info",
+		LogFormat:             "json",
 	}
 }
 
@@ -126,6 +134,12 @@ func (c *Config) Validate() error {
 			return custos.FieldError(custos.KindInvalid, "mail_from", "want a bare e-mail address")
 		}
 	}
+	if c.AccessSweepInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "access_sweep_interval", "must not be negative")
+	}
+	if c.AccessRefreshInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "access_refresh_interval", "must not be negative")
+	}
 	if c.MailInterval < 0 {
 		return custos.FieldError(custos.KindInvalid, "mail_interval", "must not be negative")
 	}
@@ -156,21 +170,23 @@ func (c *Config) LoadFile(path string) error {
 
 // Env lists the environment variable of each setting.
 var Env = map[string]string{
-	"addr":                  "CUSTOS_ADDR",
-	"data":                  "CUSTOS_DATA",
-	"db":                    "CUSTOS_DB",
-	"audit_key":             "CUSTOS_AUDIT_KEY",
-	"vault_kek":             "CUSTOS_VAULT_KEK",
-	"vault_token_key":       "CUSTOS_VAULT_TOKEN_KEY",
-	"audit_origin":          "CUSTOS_AUDIT_ORIGIN",
-	"policy":                "CUSTOS_POLICY",
-	"region":                "CUSTOS_REGION",
-	"audit_verify_interval": "CUSTOS_AUDIT_VERIFY_INTERVAL",
-	"smtp":                  "CUSTOS_SMTP",
-	"mail_from":             "CUSTOS_MAIL_FROM",
-	"mail_interval":         "CUSTOS_MAIL_INTERVAL",
-	"log_level":             "CUSTOS_LOG_LEVEL",
-	"log_format":            "CUSTOS_LOG_FORMAT",
+	"addr":                    "CUSTOS_ADDR",
+	"data":                    "CUSTOS_DATA",
+	"db":                      "CUSTOS_DB",
+	"audit_key":               "CUSTOS_AUDIT_KEY",
+	"vault_kek":               "CUSTOS_VAULT_KEK",
+	"vault_token_key":         "CUSTOS_VAULT_TOKEN_KEY",
+	"audit_origin":            "CUSTOS_AUDIT_ORIGIN",
+	"policy":                  "CUSTOS_POLICY",
+	"region":                  "CUSTOS_REGION",
+	"audit_verify_interval":   "CUSTOS_AUDIT_VERIFY_INTERVAL",
+	"smtp":                    "CUSTOS_SMTP",
+	"mail_from":               "CUSTOS_MAIL_FROM",
+	"mail_interval":           "CUSTOS_MAIL_INTERVAL",
+	"access_sweep_interval":   "CUSTOS_ACCESS_SWEEP_INTERVAL",
+	"access_refresh_interval": "CUSTOS_ACCESS_REFRESH_INTERVAL",
+	"log_level":               "CUSTOS_LOG_LEVEL",
+	"log_format":              "CUSTOS_LOG_FORMAT",
 }
 
 // LoadEnv overlays CUSTOS_* variables on c.
@@ -199,6 +215,15 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 			return custos.FieldError(custos.KindInvalid, Env["audit_verify_interval"], "want a duration such as 1h")
 		}
 		c.AuditVerifyInterval = d
+	}
+	for key, dst := range map[string]*time.Duration{"access_sweep_interval": &c.AccessSweepInterval, "access_refresh_interval": &c.AccessRefreshInterval} {
+		if v := getenv(Env[key]); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return custos.FieldError(custos.KindInvalid, Env[key], "want a duration such as 1m")
+			}
+			*dst = d
+		}
 	}
 	if v := getenv(Env["mail_interval"]); v != "" {
 		d, err := time.ParseDuration(v)

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"custos.dev/custos/access"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/consent"
@@ -25,6 +26,7 @@ import (
 	"custos.dev/custos/policy"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/postgres/pgtest"
+	"custos.dev/custos/store/sqldb"
 	"custos.dev/custos/store/sqlite"
 	"custos.dev/custos/store/storetest"
 	"custos.dev/custos/subject"
@@ -37,6 +39,7 @@ type envStore interface {
 	auditlog.Store
 	subject.Store
 	consent.Store
+	access.Store
 }
 
 type env struct {
@@ -50,8 +53,13 @@ type env struct {
 	// files are the data store's files (SQLite) or its schema (PostgreSQL).
 	dir    string
 	schema string
+	dsn    string
 	logs   *syncBuffer
 	region string
+	// access is supervised access; subjects the vault it answers for.
+	access   *access.Service
+	subjects *subject.Service
+	db       *sqldb.DB
 }
 
 // syncBuffer is a log sink tests can read while the server writes.
@@ -84,6 +92,12 @@ type envOptions struct {
 	maxBody  int64
 	postgres bool
 	region   string
+	// policy replaces the default policy (for small thresholds and caps).
+	policy *policy.Engine
+	// dsn, with postgres, opens this schema instead of a fresh one: a second instance,
+	// which needs the first one's signer.
+	dsn    string
+	signer *auditlog.Signer
 }
 
 // newEnvWith runs the whole API on a real store: SQLite in a temp folder, or PostgreSQL in
@@ -97,17 +111,24 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	if o.region == "" {
 		o.region = "cn-north"
 	}
-	signer := storetest.NewSigner(t)
+	signer := o.signer
+	if signer == nil {
+		signer = storetest.NewSigner(t)
+	}
 	e := &env{t: t, signer: signer, tokens: map[auth.Role]string{}, logs: &syncBuffer{}, region: o.region}
 	var ping func(context.Context) error
 	if o.postgres {
-		dsn := pgtest.Schema(t)
+		dsn := o.dsn
+		if dsn == "" {
+			dsn = pgtest.Schema(t)
+		}
+		e.dsn = dsn
 		s, err := postgres.Open(ctx, dsn, signer)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		e.store, e.keys, ping = s, s.Keys, s.Ping
+		e.store, e.keys, ping, e.db = s, s.Keys, s.Ping, s.DB
 		_ = s.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&e.schema)
 	} else {
 		e.dir = t.TempDir()
@@ -116,7 +137,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		e.store, e.keys, ping = s, s.Keys, s.Ping
+		e.store, e.keys, ping, e.db = s, s.Keys, s.Ping, s.DB
 	}
 	kekJSON, err := vault.GenerateKEK()
 	if err != nil {
@@ -133,8 +154,22 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	}
 	subjects := &subject.Service{Store: e.store, Keys: e.keys, Consents: e.store, KEK: kek, Tokens: tokenizer,
 		Cache: vault.NewKeyCache(100), Policy: policy.Default(), Region: o.region}
+	// Queued mail is sealed with a data key of its own, as app.Open arranges.
+	_, mailKey, err := kek.NewDataKey("system:mail-outbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db.Mail = mailKey
+	eng := policy.Default()
+	if o.policy != nil {
+		eng = o.policy
+		subjects.Policy = eng
+	}
+	e.access = access.New(e.store, eng, subjects, slog.New(slog.NewJSONHandler(e.logs, nil)))
+	subjects.Grants = e.access
+	e.subjects = subjects
 	svc := auth.NewService(e.store)
-	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects,
+	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: eng, Subjects: subjects, Access: e.access,
 		PolicyDocument: policy.DefaultDocument(), Ping: ping, MaxBody: o.maxBody,
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
 	e.api = api

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"custos.dev/custos"
+	"custos.dev/custos/access"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/policy"
@@ -45,6 +46,8 @@ type Deps struct {
 	Policy *policy.Engine
 	// Subjects is the vault and consent ledger; nil leaves their routes out.
 	Subjects *subject.Service
+	// Access is supervised access to customer data; nil leaves its routes out.
+	Access *access.Service
 	// PolicyDocument is the statement-as-code text in force, served at /v1/policy.
 	PolicyDocument []byte
 	// Ping checks the database for /healthz.
@@ -99,6 +102,9 @@ func New(d Deps) *Server {
 	}
 	if d.Subjects != nil {
 		s.routes = append(s.routes, s.subjectRoutes()...)
+	}
+	if d.Access != nil {
+		s.routes = append(s.routes, s.accessRoutes()...)
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

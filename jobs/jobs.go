@@ -25,6 +25,8 @@ type Config struct {
 	AuditVerifyInterval time.Duration
 	// MailInterval is how often queued mail is delivered (0: no periodic delivery).
 	MailInterval time.Duration
+	// AccessSweepInterval is how often access requests and grants that are due are moved on.
+	AccessSweepInterval time.Duration
 	// PollOnly avoids LISTEN/NOTIFY (required on SQLite).
 	PollOnly bool
 	// FetchPollInterval is how often an idle worker looks for jobs (default 1s).
@@ -47,6 +49,8 @@ type Services struct {
 	AuditVerify func(ctx context.Context) error
 	// DeliverMail runs one pass of the mail outbox; nil schedules no delivery.
 	DeliverMail func(ctx context.Context) error
+	// AccessSweep ends due access grants and expires due requests; nil schedules none.
+	AccessSweep func(ctx context.Context) error
 }
 
 type client[TTx any] struct {
@@ -89,6 +93,10 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 			func() (river.JobArgs, *river.InsertOpts) { return MailDeliverArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true},
 		))
+	}
+	periodic, err := addAccessSweep(workers, periodic, svc, cfg)
+	if err != nil {
+		return nil, err
 	}
 	logger := cfg.Logger
 	if logger == nil {

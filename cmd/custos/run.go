@@ -122,6 +122,8 @@ func newFlags(m *Main, name string) *configFlags {
 		{"smtp", "SMTP server HOST:PORT for outgoing mail"},
 		{"mail-from", "sender address of outgoing mail"},
 		{"mail-interval", "how often queued mail is delivered (0: never)"},
+		{"access-sweep-interval", "how often due access grants end and requests expire (0: never)"},
+		{"access-refresh-interval", "how often to reload the grant index changed by other instances (0: never)"},
 		{"log-level", "debug, info, warn or error"},
 		{"log-format", "json or text"},
 	} {
@@ -170,6 +172,16 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 			cfg.SMTP = v
 		case "mail-from":
 			cfg.MailFrom = v
+		case "access-sweep-interval", "access-refresh-interval":
+			d, perr := time.ParseDuration(v)
+			if perr != nil {
+				err = custos.FieldError(custos.KindInvalid, "--"+f.Name, "want a duration such as 1m")
+			}
+			if f.Name == "access-sweep-interval" {
+				cfg.AccessSweepInterval = d
+			} else {
+				cfg.AccessRefreshInterval = d
+			}
 		case "mail-interval":
 			d, perr := time.ParseDuration(v)
 			if perr != nil {
