@@ -54,8 +54,11 @@ type env struct {
 	dir    string
 	schema string
 	dsn    string
-	logs   *syncBuffer
-	region string
+	// kekJSON and tokenKey are the vault's keys, for a second instance.
+	kekJSON  []byte
+	tokenKey []byte
+	logs     *syncBuffer
+	region   string
 	// access is supervised access; subjects the vault it answers for.
 	access   *access.Service
 	subjects *subject.Service
@@ -94,10 +97,9 @@ type envOptions struct {
 	region   string
 	// policy replaces the default policy (for small thresholds and caps).
 	policy *policy.Engine
-	// dsn, with postgres, opens this schema instead of a fresh one: a second instance,
-	// which needs the first one's signer.
-	dsn    string
-	signer *auditlog.Signer
+	// share makes a second instance of that env: the same database (schema or data
+	// folder), audit key and vault keys.
+	share *env
 }
 
 // newEnvWith runs the whole API on a real store: SQLite in a temp folder, or PostgreSQL in
@@ -111,14 +113,16 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	if o.region == "" {
 		o.region = "cn-north"
 	}
-	signer := o.signer
-	if signer == nil {
+	var signer *auditlog.Signer
+	var dsn, dir string
+	if o.share != nil {
+		signer, dsn, dir = o.share.signer, o.share.dsn, o.share.dir
+	} else {
 		signer = storetest.NewSigner(t)
 	}
 	e := &env{t: t, signer: signer, tokens: map[auth.Role]string{}, logs: &syncBuffer{}, region: o.region}
 	var ping func(context.Context) error
 	if o.postgres {
-		dsn := o.dsn
 		if dsn == "" {
 			dsn = pgtest.Schema(t)
 		}
@@ -131,7 +135,10 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		e.store, e.keys, ping, e.db = s, s.Keys, s.Ping, s.DB
 		_ = s.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&e.schema)
 	} else {
-		e.dir = t.TempDir()
+		e.dir = dir
+		if e.dir == "" {
+			e.dir = t.TempDir()
+		}
 		s, err := sqlite.Open(ctx, e.dir, signer)
 		if err != nil {
 			t.Fatal(err)
@@ -143,11 +150,15 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tk, _ := vault.GenerateTokenKey()
+	if o.share != nil {
+		kekJSON, tk = o.share.kekJSON, o.share.tokenKey
+	}
+	e.kekJSON, e.tokenKey = kekJSON, tk
 	kek, err := vault.NewKEK(kekJSON)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk, _ := vault.GenerateTokenKey()
 	tokenizer, err := vault.NewTokenizer(tk)
 	if err != nil {
 		t.Fatal(err)

@@ -259,7 +259,7 @@ func (db *DB) AccessDue(ctx context.Context, now time.Time) ([]access.Due, error
 	var out []access.Due
 	for _, c := range []struct {
 		reason, where string
-		args        []any
+		args          []any
 	}{
 		{access.EndExpired, "state = 'pending' AND pending_until <= ?", []any{at}},
 		{access.EndExpired, "state = 'active' AND expires_at <= ?", []any{at}},
