@@ -244,7 +244,7 @@ func (db *DB) ConfirmGrant(ctx context.Context, tokenID, tenantID, category, pur
 		args = append(args, purpose)
 	}
 	q += ` AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id IN (r.customer_approver, r.operator_approver, r.requester_token) AND t.revoked_at <> 0)
-		ORDER BY r.expires_at DESC LIMIT 1`
+		LIMIT 1`
 	var id string
 	err := db.R.QueryRowContext(ctx, db.Q(q), args...).Scan(&id)
 	if err == sql.ErrNoRows {

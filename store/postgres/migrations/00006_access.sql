@@ -45,7 +45,7 @@ CREATE TABLE access_requests (
     ended_by           TEXT    NOT NULL DEFAULT '',
     version            INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX access_requests_grant ON access_requests (requester_token, tenant_id, state);
+CREATE INDEX access_requests_grant ON access_requests (requester_token, tenant_id, state, expires_at);
 CREATE INDEX access_requests_tenant ON access_requests (tenant_id, created_at);
 CREATE INDEX access_requests_state ON access_requests (state, expires_at);
 
