@@ -123,6 +123,15 @@ func TestAccessGrants(t *testing.T) {
 			if dd := d["decision"].(map[string]any); dd["allow"] != true {
 				t.Fatalf("decision under a grant %v", d)
 			}
+			// The facts-based decision knows the engineer's grants too, and takes no claims.
+			facts := `{"question":{"actor":{"location":"cn"},"subject":{"tenant":"` + f.tenant + `","state":"active","real_name_verified":true},"category":"customer_data","purpose":"troubleshooting"}}`
+			if r := e.do(support, "POST", "/v1/decisions", facts); r.status != 200 || !strings.Contains(string(r.body), `"allow":true`) {
+				t.Fatalf("facts decision under a grant: %d %s", r.status, r.body)
+			}
+			claim := `{"question":{"actor":{"location":"cn","grants":[{"tenant":"t9","category":"customer_data"}]},"subject":{"tenant":"t9","state":"active","real_name_verified":true},"category":"customer_data","purpose":"troubleshooting"}}`
+			if r := e.do(support, "POST", "/v1/decisions", claim); r.status != 403 || r.problem(t).Field != "question.actor.grants" {
+				t.Fatalf("claimed grant: %d %s", r.status, r.body)
+			}
 			before := e.auditSize()
 			v := e.json(support, "GET", "/v1/subjects/"+f.user+"/records/customer_data?purpose=troubleshooting", "", 200)
 			if v["masked"] != false || !strings.Contains(v["fields"].(map[string]any)["content"].(string), "order 42") {
@@ -181,6 +190,10 @@ func TestAccessGrants(t *testing.T) {
 			}
 			if r := e.do(support, "POST", "/v1/access-requests/"+id+"/resolve", ""); r.status != 409 {
 				t.Fatalf("resolve twice: %d", r.status)
+			}
+			facts := `{"question":{"actor":{"location":"cn"},"subject":{"tenant":"` + f.tenant + `","state":"active","real_name_verified":true},"category":"customer_data","purpose":"troubleshooting"}}`
+			if r := e.do(support, "POST", "/v1/decisions", facts); r.status != 200 || !strings.Contains(string(r.body), `"reason":"access_grant_required"`) {
+				t.Fatalf("facts decision after the end: %d %s", r.status, r.body)
 			}
 		})
 
@@ -260,6 +273,16 @@ func TestAccessGrants(t *testing.T) {
 			}
 			if got := e.json(auth.RolePrivacyOfficer, "GET", "/v1/access-requests/"+pid, "", 200); got["state"] != "expired" {
 				t.Fatalf("pending after a day %v", got)
+			}
+			// The sweep expires the pending requests nobody touched.
+			e.access.Now = nil
+			sid := e.json(support, "POST", "/v1/access-requests", homeRequest(f.tenant), 201)["id"].(string)
+			e.access.Now = func() time.Time { return day }
+			if n, err := e.access.Sweep(context.Background()); err != nil || n < 1 {
+				t.Fatalf("sweep %d %v", n, err)
+			}
+			if got := e.json(auth.RolePrivacyOfficer, "GET", "/v1/access-requests/"+sid, "", 200); got["state"] != "expired" || got["end_reason"] != "expired" {
+				t.Fatalf("swept pending %v", got)
 			}
 		})
 
