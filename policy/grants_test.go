@@ -112,3 +112,17 @@ func mustParse(t *testing.T, doc string) *Document {
 	}
 	return d
 }
+
+// FuzzParseClockDuration: any input either parses to a positive duration of at most a year,
+// or is refused; it never panics.
+func FuzzParseClockDuration(f *testing.F) {
+	for _, s := range []string{"PT8H", "P1DT2H", "PT30M", "P", "PT", "P1D", "PT99999H", "PT1H1H", "P-1D"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseClockDuration(s)
+		if err == nil && (d <= 0 || d > maxClock) {
+			t.Fatalf("%q parsed as %v", s, d)
+		}
+	})
+}
