@@ -197,6 +197,17 @@ func TestAccessGrants(t *testing.T) {
 			}
 		})
 
+		t.Run("HistoryAndReadsAppendOnly", func(t *testing.T) { // R-RES-2: the record survives the end
+			for _, stmt := range []string{
+				"UPDATE access_request_history SET reason = 'x'", "DELETE FROM access_request_history",
+				"UPDATE access_reads SET records = 0", "DELETE FROM access_reads",
+			} {
+				if _, err := e.sqlDB().ExecContext(context.Background(), stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+					t.Fatalf("%s: %v", stmt, err)
+				}
+			}
+		})
+
 		t.Run("DenialIsFinal", func(t *testing.T) {
 			id := e.json(support, "POST", "/v1/access-requests", homeRequest(f.tenant), 201)["id"].(string)
 			e.asJSON(f.custAdmin, "POST", "/v1/access-requests/"+id+"/deny", "", 200)
@@ -301,6 +312,24 @@ func TestAccessGrants(t *testing.T) {
 			e.json(support, "GET", "/v1/subjects/"+f.user+"/records/customer_data?purpose=troubleshooting", "", 200)
 			e.asJSON(f.custAdmin, "PUT", "/v1/tenants/"+f.tenant+"/access-settings", `{"second_approval":false}`, 200)
 			e.json(support, "POST", "/v1/access-requests/"+id+"/resolve", "", 200)
+		})
+
+		t.Run("NoPIInAuditOrLogs", func(t *testing.T) {
+			size := e.auditSize()
+			leaves, err := e.store.ReadLeaves(context.Background(), 0, int(size))
+			if err != nil || int64(len(leaves)) != size {
+				t.Fatalf("read %d of %d leaves: %v", len(leaves), size, err)
+			}
+			var all strings.Builder
+			for _, l := range leaves {
+				all.Write(l.Data)
+			}
+			all.WriteString(e.logs.String())
+			for _, pi := range []string{"admin.access@example.cn", "工程师 E1024", "排查存储故障", "客户的业务数据"} {
+				if strings.Contains(all.String(), pi) {
+					t.Fatalf("%q in the audit log or the logs", pi)
+				}
+			}
 		})
 
 		t.Run("FromAbroadNeedsItsBasis", func(t *testing.T) { // R-RES-3
