@@ -2,6 +2,7 @@ package retention
 
 import (
 	"net/netip"
+	"regexp"
 	"strings"
 	"time"
 
@@ -27,6 +28,10 @@ func AnonymiseFields(eng *policy.Engine, cat policy.Category, fields map[string]
 	return out
 }
 
+// longNumber is a run of seven or more digits (an optional check letter after it): what a
+// phone, card, account or ID number looks like even when it fails its check.
+var longNumber = regexp.MustCompile(`[0-9]{7,}[Xx]?`)
+
 func generalise(f policy.Field, v string) (string, bool) {
 	switch f.Anonymise {
 	case policy.AnonymiseKeep:
@@ -35,7 +40,9 @@ func generalise(f policy.Field, v string) (string, bool) {
 		}
 	case policy.AnonymiseRedact:
 		b := []byte(v)
-		return string(pii.Redact(nil, b, pii.Tag, pii.Scan(b))), true
+		// The scanner finds only valid identifiers; a mistyped one is still an identifier,
+		// so every long run of digits left goes too.
+		return longNumber.ReplaceAllString(string(pii.Redact(nil, b, pii.Tag, pii.Scan(b))), "[number]"), true
 	case policy.AnonymiseYear:
 		v = strings.TrimSpace(v)
 		if len(v) >= 10 {
