@@ -24,6 +24,7 @@ import (
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/jobs"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/sqlite"
 	"custos.dev/custos/subject"
@@ -36,6 +37,7 @@ type Store interface {
 	auditlog.Store
 	subject.Store
 	consent.Store
+	retention.Store
 	Ping(ctx context.Context) error
 	VerifierKey(ctx context.Context) (string, error)
 	Close() error
@@ -52,7 +54,9 @@ type App struct {
 	PolicyDocument []byte
 	Auth           *auth.Service
 	Subjects       *subject.Service
-	Registry       *prometheus.Registry
+	// Retention is the lifecycle and the retention sweep; nil without the vault's keys.
+	Retention *retention.Service
+	Registry  *prometheus.Registry
 
 	keyStore subject.KeyStore
 	newJobs  func(jobs.Services, jobs.Config) (jobs.Runner, error)
@@ -126,6 +130,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 	if kek != nil {
 		a.Subjects = &subject.Service{Store: a.Store, Keys: keyStore, Consents: a.Store, KEK: kek, Tokens: tokens,
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
+		if kd, ok := keyStore.(retention.KeyDestroyer); ok {
+			a.Retention = &retention.Service{Store: a.Store, Vault: a.Subjects, Keys: kd, Policy: eng, Log: log}
+		}
 	}
 	return a, nil
 }
@@ -168,7 +175,7 @@ func (a *App) VerifyAuditWith(ctx context.Context, vkey string) (auditlog.Report
 // Handler is the HTTP API.
 func (a *App) Handler() http.Handler {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects,
+		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects, Retention: a.Retention,
 		PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
 	})
 }
@@ -179,7 +186,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	verified := prometheus.NewGauge(prometheus.GaugeOpts{Name: "custos_audit_verified_size", Help: "Events in the audit log at its last successful verification."})
 	failures := prometheus.NewCounter(prometheus.CounterOpts{Name: "custos_audit_verify_failures_total", Help: "Audit log verifications that found the log broken."})
 	a.Registry.MustRegister(verified, failures)
-	runner, err := a.newJobs(jobs.Services{AuditVerify: func(ctx context.Context) error {
+	svc := jobs.Services{AuditVerify: func(ctx context.Context) error {
 		rep, err := a.VerifyAudit(ctx)
 		var f *auditlog.Failure
 		if errors.As(err, &f) {
@@ -193,7 +200,15 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		verified.Set(float64(rep.Size))
 		a.Log.InfoContext(ctx, "audit log verified", "size", rep.Size, "checkpoints", rep.Checkpoints)
 		return nil
-	}}, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval, PollOnly: a.pollOnly, Logger: a.Log})
+	}}
+	if a.Retention != nil {
+		svc.RetentionSweep = func(ctx context.Context) error {
+			_, err := a.Retention.Sweep(ctx)
+			return err
+		}
+	}
+	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval, RetentionInterval: a.Config.RetentionInterval,
+		PollOnly: a.pollOnly, Logger: a.Log})
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// AuditVerifyInterval is how often the background job re-verifies the audit log
 	// (0 turns it off).
 	AuditVerifyInterval time.Duration `yaml:"audit_verify_interval"`
+	// RetentionInterval is how often the retention sweep runs: expired data is deleted or
+	// anonymised within one interval (R-RET-3). 0 turns the sweep off.
+	RetentionInterval time.Duration `yaml:"retention_interval"`
 	// LogLevel is debug, info, warn or error; LogFormat is json or text.
 	LogLevel  string `yaml:"log_level"`
 	LogFormat string `yaml:"log_format"`
@@ -56,6 +59,7 @@ func DefaultConfig() Config {
 		AuditOrigin:         "custos.local/audit",
 		Region:              "cn-north",
 		AuditVerifyInterval: time.Hour,
+		RetentionInterval:   time.Minute,
 		LogLevel:            "info",
 		LogFormat:           "json",
 	}
@@ -105,6 +109,9 @@ func (c *Config) Validate() error {
 	if c.AuditVerifyInterval < 0 {
 		return custos.FieldError(custos.KindInvalid, "audit_verify_interval", "must not be negative")
 	}
+	if c.RetentionInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "retention_interval", "must not be negative")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -142,6 +149,7 @@ var Env = map[string]string{
 	"policy":                "CUSTOS_POLICY",
 	"region":                "CUSTOS_REGION",
 	"audit_verify_interval": "CUSTOS_AUDIT_VERIFY_INTERVAL",
+	"retention_interval":    "CUSTOS_RETENTION_INTERVAL",
 	"log_level":             "CUSTOS_LOG_LEVEL",
 	"log_format":            "CUSTOS_LOG_FORMAT",
 }
@@ -170,6 +178,13 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 			return custos.FieldError(custos.KindInvalid, Env["audit_verify_interval"], "want a duration such as 1h")
 		}
 		c.AuditVerifyInterval = d
+	}
+	if v := getenv(Env["retention_interval"]); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return custos.FieldError(custos.KindInvalid, Env["retention_interval"], "want a duration such as 1m")
+		}
+		c.RetentionInterval = d
 	}
 	return nil
 }

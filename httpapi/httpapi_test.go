@@ -23,6 +23,7 @@ import (
 	"custos.dev/custos/consent"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/postgres/pgtest"
 	"custos.dev/custos/store/sqlite"
@@ -52,6 +53,8 @@ type env struct {
 	schema string
 	logs   *syncBuffer
 	region string
+	// retention is the lifecycle service behind the API, for tests that sweep by hand.
+	retention *retention.Service
 }
 
 // syncBuffer is a log sink tests can read while the server writes.
@@ -134,7 +137,9 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	subjects := &subject.Service{Store: e.store, Keys: e.keys, Consents: e.store, KEK: kek, Tokens: tokenizer,
 		Cache: vault.NewKeyCache(100), Policy: policy.Default(), Region: o.region}
 	svc := auth.NewService(e.store)
-	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects,
+	ret := &retention.Service{Store: e.store.(retention.Store), Vault: subjects, Keys: e.keys.(retention.KeyDestroyer), Policy: policy.Default()}
+	e.retention = ret
+	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects, Retention: ret,
 		PolicyDocument: policy.DefaultDocument(), Ping: ping, MaxBody: o.maxBody,
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
 	e.api = api

@@ -25,6 +25,7 @@ import (
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/subject"
 )
 
@@ -45,6 +46,8 @@ type Deps struct {
 	Policy *policy.Engine
 	// Subjects is the vault and consent ledger; nil leaves their routes out.
 	Subjects *subject.Service
+	// Retention is the lifecycle and retention schedule; nil leaves their routes out.
+	Retention *retention.Service
 	// PolicyDocument is the statement-as-code text in force, served at /v1/policy.
 	PolicyDocument []byte
 	// Ping checks the database for /healthz.
@@ -99,6 +102,9 @@ func New(d Deps) *Server {
 	}
 	if d.Subjects != nil {
 		s.routes = append(s.routes, s.subjectRoutes()...)
+	}
+	if d.Retention != nil {
+		s.routes = append(s.routes, s.retentionRoutes()...)
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

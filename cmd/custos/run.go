@@ -119,6 +119,7 @@ func newFlags(m *Main, name string) *configFlags {
 		{"policy", "statement-as-code file"},
 		{"region", "storage region of this instance"},
 		{"audit-verify-interval", "how often to re-verify the audit log (0: never)"},
+		{"retention-interval", "how often the retention sweep runs (0: never)"},
 		{"log-level", "debug, info, warn or error"},
 		{"log-format", "json or text"},
 	} {
@@ -173,6 +174,12 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 				err = custos.FieldError(custos.KindInvalid, "--audit-verify-interval", "want a duration such as 1h")
 			}
 			cfg.AuditVerifyInterval = d
+		case "retention-interval":
+			d, perr := time.ParseDuration(v)
+			if perr != nil {
+				err = custos.FieldError(custos.KindInvalid, "--retention-interval", "want a duration such as 1m")
+			}
+			cfg.RetentionInterval = d
 		}
 	})
 	if err != nil {
