@@ -49,6 +49,8 @@ Usage:
   custos audit verify     [--verifier-key KEY] [flags]
   custos vault rotate-kek [--retire] [flags]   rotate the vault's key-encryption key (servers stopped)
   custos scan             [--json] [--redact=mask|tag|token] [FILE...]
+  custos retention plan   [--until DATE] [--limit N] [--json] [flags]   what will be deleted or anonymised, when, why
+  custos retention sweep  [--batch N] [flags]                           delete or anonymise what is due now
   custos version
 
 Common flags (also CUSTOS_* variables and a --config YAML file; flags win):
@@ -57,6 +59,7 @@ Common flags (also CUSTOS_* variables and a --config YAML file; flags win):
   --db URL           PostgreSQL instead of SQLite (CUSTOS_DB)
   --audit-key FILE   audit signing key (CUSTOS_AUDIT_KEY, default DIR/audit-signing.key)
   --policy FILE      statement-as-code file (CUSTOS_POLICY, default embedded)
+  --retention-interval D  how often serve sweeps expired data (CUSTOS_RETENTION_INTERVAL, default 1m; 0: never)
   --config FILE      YAML config file (CUSTOS_CONFIG)
 `
 
@@ -82,6 +85,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.vault(ctx, rest)
 	case "scan":
 		return m.scan(ctx, rest)
+	case "retention":
+		return m.retention(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "custos", version)
 		return exitOK
