@@ -23,9 +23,11 @@ import (
 	"custos.dev/custos/consent"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/jobs"
+	"custos.dev/custos/mail"
 	"custos.dev/custos/policy"
 	"custos.dev/custos/retention"
 	"custos.dev/custos/store/postgres"
+	"custos.dev/custos/store/sqldb"
 	"custos.dev/custos/store/sqlite"
 	"custos.dev/custos/subject"
 	"custos.dev/custos/vault"
@@ -57,8 +59,11 @@ type App struct {
 	// Retention is the lifecycle and the retention sweep; nil without the vault's keys.
 	Retention *retention.Service
 	Registry  *prometheus.Registry
+	// Mail delivers the outbox; its Sender is nil without --smtp (mail stays queued).
+	Mail *mail.Outbox
 
 	keyStore subject.KeyStore
+	db       *sqldb.DB
 	newJobs  func(jobs.Services, jobs.Config) (jobs.Runner, error)
 	pollOnly bool
 }
@@ -110,7 +115,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		if err != nil {
 			return nil, err
 		}
-		a.Store, keyStore = s, s.Keys
+		a.Store, keyStore, a.db = s, s.Keys, s.DB
 		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
 			return jobs.New(riverpgxv5.New(s.Pool), svc, jc)
 		}
@@ -119,7 +124,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		if err != nil {
 			return nil, err
 		}
-		a.Store, keyStore = s, s.Keys
+		a.Store, keyStore, a.db = s, s.Keys, s.DB
 		a.pollOnly = true
 		a.newJobs = func(svc jobs.Services, jc jobs.Config) (jobs.Runner, error) {
 			return jobs.New(riversqlite.New(s.River), svc, jc)
@@ -133,8 +138,72 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 		if kd, ok := keyStore.(retention.KeyDestroyer); ok {
 			a.Retention = &retention.Service{Store: a.Store, Vault: a.Subjects, Keys: kd, Policy: eng, Log: log}
 		}
+		if err := a.openMail(ctx, kek); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	return a, nil
+}
+
+// mailKeyID names the data key that seals queued mail, in the key store beside the
+// subjects' keys (so KEK rotation re-wraps it too).
+const mailKeyID = "system:mail-outbox"
+
+// openMail loads (or makes, once, even with several instances racing) the outbox's data
+// key and the SMTP sender.
+func (a *App) openMail(ctx context.Context, kek *vault.KEK) error {
+	wrapped, err := a.keyStore.Key(ctx, mailKeyID)
+	if custos.KindOf(err) == custos.KindNotFound {
+		var dk *vault.DataKey
+		wrapped, dk, err = kek.NewDataKey(mailKeyID)
+		if err != nil {
+			return fmt.Errorf("mail key: %w", err)
+		}
+		dk.Destroy()
+		if err = a.keyStore.PutKey(ctx, mailKeyID, wrapped); custos.KindOf(err) == custos.KindConflict {
+			wrapped, err = a.keyStore.Key(ctx, mailKeyID)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("mail key: %w", err)
+	}
+	dk, err := kek.Unwrap(mailKeyID, wrapped)
+	if err != nil {
+		return fmt.Errorf("mail key: %w", err)
+	}
+	a.db.Mail = dk
+	a.Mail = &mail.Outbox{Store: a.db, Sealer: dk, Log: a.Log}
+	if a.Config.SMTP != "" {
+		s, err := mail.NewSMTP(a.Config.SMTP, a.Config.MailFrom)
+		if err != nil {
+			return err
+		}
+		a.Mail.Sender = s
+	}
+	return nil
+}
+
+// EnqueueMail queues messages on their own (domain changes queue theirs in their own
+// transaction with sqldb's EnqueueMailTx).
+func (a *App) EnqueueMail(ctx context.Context, msgs ...mail.Message) error {
+	if a.db == nil || a.db.Mail == nil {
+		return custos.Errorf(custos.KindUnavailable, "mail is not configured")
+	}
+	return a.db.EnqueueMail(ctx, msgs...)
+}
+
+// MailStatus reads one queued message's state by its outbox id (mail.ID).
+func (a *App) MailStatus(ctx context.Context, id string) (sqldb.MailStatus, error) {
+	return a.db.MailStatusOf(ctx, id)
+}
+
+// DeliverMail runs one pass of the outbox and says how many messages went out.
+func (a *App) DeliverMail(ctx context.Context) (int, error) {
+	if a.Mail == nil {
+		return 0, custos.Errorf(custos.KindUnavailable, "mail is not configured")
+	}
+	return a.Mail.Deliver(ctx)
 }
 
 // LoadPolicy reads and compiles the statement-as-code file, or the embedded default.
@@ -207,8 +276,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 			return err
 		}
 	}
-	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval, RetentionInterval: a.Config.RetentionInterval,
-		PollOnly: a.pollOnly, Logger: a.Log})
+	if a.Mail != nil && a.Mail.Sender != nil {
+		svc.DeliverMail = func(ctx context.Context) error { _, err := a.Mail.Deliver(ctx); return err }
+	}
+	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval,
+		RetentionInterval: a.Config.RetentionInterval, MailInterval: a.Config.MailInterval, PollOnly: a.pollOnly, Logger: a.Log})
 	if err != nil {
 		return err
 	}

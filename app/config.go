@@ -6,6 +6,7 @@ package app
 import (
 	"fmt"
 	"net"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,12 @@ type Config struct {
 	// RetentionInterval is how often the retention sweep runs: expired data is deleted or
 	// anonymised within one interval (R-RET-3). 0 turns the sweep off.
 	RetentionInterval time.Duration `yaml:"retention_interval"`
+	// SMTP is the mail server (HOST:PORT) custos sends through; empty queues mail without
+	// sending it. MailFrom is the sender address, required with SMTP.
+	SMTP     string `yaml:"smtp"`
+	MailFrom string `yaml:"mail_from"`
+	// MailInterval is how often queued mail is delivered (0 turns delivery off).
+	MailInterval time.Duration `yaml:"mail_interval"`
 	// LogLevel is debug, info, warn or error; LogFormat is json or text.
 	LogLevel  string `yaml:"log_level"`
 	LogFormat string `yaml:"log_format"`
@@ -60,6 +67,7 @@ func DefaultConfig() Config {
 		Region:              "cn-north",
 		AuditVerifyInterval: time.Hour,
 		RetentionInterval:   time.Minute,
+		MailInterval:        10 * time.Second,
 		LogLevel:            "info",
 		LogFormat:           "json",
 	}
@@ -112,6 +120,22 @@ func (c *Config) Validate() error {
 	if c.RetentionInterval < 0 {
 		return custos.FieldError(custos.KindInvalid, "retention_interval", "must not be negative")
 	}
+	if c.SMTP != "" {
+		if _, _, err := net.SplitHostPort(c.SMTP); err != nil {
+			return custos.FieldError(custos.KindInvalid, "smtp", "want HOST:PORT")
+		}
+		if c.MailFrom == "" {
+			return custos.FieldError(custos.KindInvalid, "mail_from", "required with smtp")
+		}
+	}
+	if c.MailFrom != "" {
+		if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Address != c.MailFrom {
+			return custos.FieldError(custos.KindInvalid, "mail_from", "want a bare e-mail address")
+		}
+	}
+	if c.MailInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "mail_interval", "must not be negative")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -150,6 +174,9 @@ var Env = map[string]string{
 	"region":                "CUSTOS_REGION",
 	"audit_verify_interval": "CUSTOS_AUDIT_VERIFY_INTERVAL",
 	"retention_interval":    "CUSTOS_RETENTION_INTERVAL",
+	"smtp":                  "CUSTOS_SMTP",
+	"mail_from":             "CUSTOS_MAIL_FROM",
+	"mail_interval":         "CUSTOS_MAIL_INTERVAL",
 	"log_level":             "CUSTOS_LOG_LEVEL",
 	"log_format":            "CUSTOS_LOG_FORMAT",
 }
@@ -170,6 +197,8 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	set("audit_origin", &c.AuditOrigin)
 	set("policy", &c.Policy)
 	set("region", &c.Region)
+	set("smtp", &c.SMTP)
+	set("mail_from", &c.MailFrom)
 	set("log_level", &c.LogLevel)
 	set("log_format", &c.LogFormat)
 	if v := getenv(Env["audit_verify_interval"]); v != "" {
@@ -185,6 +214,13 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 			return custos.FieldError(custos.KindInvalid, Env["retention_interval"], "want a duration such as 1m")
 		}
 		c.RetentionInterval = d
+	}
+	if v := getenv(Env["mail_interval"]); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return custos.FieldError(custos.KindInvalid, Env["mail_interval"], "want a duration such as 10s")
+		}
+		c.MailInterval = d
 	}
 	return nil
 }

@@ -26,6 +26,8 @@ type Config struct {
 	// RetentionInterval is how often the retention sweep runs (R-RET-3: "at once" means
 	// within one interval).
 	RetentionInterval time.Duration
+	// MailInterval is how often queued mail is delivered (0: no periodic delivery).
+	MailInterval time.Duration
 	// PollOnly avoids LISTEN/NOTIFY (required on SQLite).
 	PollOnly bool
 	// FetchPollInterval is how often an idle worker looks for jobs (default 1s).
@@ -49,6 +51,8 @@ type Services struct {
 	// RetentionSweep deletes or anonymises what is due (package retention); nil schedules
 	// no sweep.
 	RetentionSweep func(ctx context.Context) error
+	// DeliverMail runs one pass of the mail outbox; nil schedules no delivery.
+	DeliverMail func(ctx context.Context) error
 }
 
 type client[TTx any] struct {
@@ -66,6 +70,11 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 	}
 	if svc.RetentionSweep != nil {
 		if err := river.AddWorkerSafely(workers, &retentionSweepWorker{sweep: svc.RetentionSweep}); err != nil {
+			return nil, err
+		}
+	}
+	if svc.DeliverMail != nil {
+		if err := river.AddWorkerSafely(workers, &mailDeliverWorker{deliver: svc.DeliverMail}); err != nil {
 			return nil, err
 		}
 	}
@@ -88,7 +97,16 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 	if cfg.RetentionInterval > 0 && svc.RetentionSweep != nil {
 		periodic = append(periodic, river.NewPeriodicJob(
 			river.PeriodicInterval(cfg.RetentionInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return RetentionSweepArgs{}, retentionSweepOpts(cfg.RetentionInterval) },
+			func() (river.JobArgs, *river.InsertOpts) {
+				return RetentionSweepArgs{}, retentionSweepOpts(cfg.RetentionInterval)
+			},
+			&river.PeriodicJobOpts{RunOnStart: true},
+		))
+	}
+	if cfg.MailInterval > 0 && svc.DeliverMail != nil {
+		periodic = append(periodic, river.NewPeriodicJob(
+			river.PeriodicInterval(cfg.MailInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return MailDeliverArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true},
 		))
 	}
@@ -127,10 +145,14 @@ type AuditVerifyArgs struct{}
 func (AuditVerifyArgs) Kind() string { return "audit_verify" }
 
 func (AuditVerifyArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
+}
+
+// pendingStates makes a job unique while it waits or runs (river requires at least these
+// states in ByState).
+var pendingStates = []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
 }
 
 type auditVerifyWorker struct {
@@ -140,4 +162,23 @@ type auditVerifyWorker struct {
 
 func (w *auditVerifyWorker) Work(ctx context.Context, _ *river.Job[AuditVerifyArgs]) error {
 	return w.verify(ctx)
+}
+
+// MailDeliverArgs asks for one pass of the mail outbox; unique while pending or running,
+// so passes never overlap.
+type MailDeliverArgs struct{}
+
+func (MailDeliverArgs) Kind() string { return "mail_deliver" }
+
+func (MailDeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
+}
+
+type mailDeliverWorker struct {
+	river.WorkerDefaults[MailDeliverArgs]
+	deliver func(ctx context.Context) error
+}
+
+func (w *mailDeliverWorker) Work(ctx context.Context, _ *river.Job[MailDeliverArgs]) error {
+	return w.deliver(ctx)
 }

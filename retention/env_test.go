@@ -93,6 +93,12 @@ func newEnv(t testing.TB, pg bool, eng *policy.Engine) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Termination notices are queued in the mail outbox, sealed like the app seals them.
+	_, mailKey, err := kek.NewDataKey("system:mail-outbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db.Mail = mailKey
 	tk, _ := vault.GenerateTokenKey()
 	tokens, err := vault.NewTokenizer(tk)
 	if err != nil {

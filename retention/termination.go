@@ -11,6 +11,7 @@ import (
 	"custos.dev/custos"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
+	"custos.dev/custos/mail"
 	"custos.dev/custos/policy"
 )
 
@@ -111,16 +112,13 @@ func terminationAnnouncement(t *Termination) *Announcement {
 	}
 }
 
-// Bilingual joins a Chinese and an English text as custos's mail does: Chinese first.
-func Bilingual(zh, en string) string { return zh + "\n\n----\n\n" + en }
-
 func terminationNotice(t *Termination, subjectID, to string) Notice {
 	a := terminationAnnouncement(t)
 	return Notice{
 		SubjectID: subjectID,
 		To:        to,
 		Subject:   a.Title.ZH + " / " + a.Title.EN,
-		Text:      Bilingual(a.Body.ZH, a.Body.EN),
+		Text:      mail.Bilingual(a.Body.ZH, a.Body.EN),
 		Key:       "termination/" + t.ID + "/" + subjectID,
 	}
 }

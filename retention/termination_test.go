@@ -57,6 +57,10 @@ func TestServiceTermination(t *testing.T) {
 		if rep := e.sweep(); rep.Notified != 0 {
 			t.Fatalf("a second sweep told subjects again: %+v", rep)
 		}
+		// One queued message, for the one subject with an address (delivery: app/retention_test.go).
+		if n := e.count("SELECT COUNT(*) FROM mail_outbox"); n != 1 {
+			t.Fatalf("%d messages queued, want 1", n)
+		}
 		e.clock.Set(endsAt.Add(-time.Second))
 		if rep := e.sweep(); rep.Cancelled != 0 {
 			t.Fatalf("subjects cancelled before the date: %+v", rep)

@@ -125,6 +125,9 @@ func newFlags(m *Main, name string) *configFlags {
 		{"region", "storage region of this instance"},
 		{"audit-verify-interval", "how often to re-verify the audit log (0: never)"},
 		{"retention-interval", "how often the retention sweep runs (0: never)"},
+		{"smtp", "SMTP server HOST:PORT for outgoing mail"},
+		{"mail-from", "sender address of outgoing mail"},
+		{"mail-interval", "how often queued mail is delivered (0: never)"},
 		{"log-level", "debug, info, warn or error"},
 		{"log-format", "json or text"},
 	} {
@@ -169,6 +172,16 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 			cfg.Policy = v
 		case "region":
 			cfg.Region = v
+		case "smtp":
+			cfg.SMTP = v
+		case "mail-from":
+			cfg.MailFrom = v
+		case "mail-interval":
+			d, perr := time.ParseDuration(v)
+			if perr != nil {
+				err = custos.FieldError(custos.KindInvalid, "--mail-interval", "want a duration such as 10s")
+			}
+			cfg.MailInterval = d
 		case "log-level":
 			cfg.LogLevel = v
 		case "log-format":

@@ -19,6 +19,7 @@ import (
 
 	"custos.dev/custos"
 	"custos.dev/custos/auditlog"
+	"custos.dev/custos/mail"
 )
 
 // Dialect is what differs between engines.
@@ -42,6 +43,8 @@ type DB struct {
 	D       Dialect
 	Signer  *auditlog.Signer
 	Retries int
+	// Mail seals queued mail (a vault data key); nil refuses to queue mail.
+	Mail mail.Sealer
 }
 
 // Q rewrites ? placeholders for the dialect.

@@ -4,13 +4,19 @@ import (
 	"context"
 	"database/sql"
 
+	"custos.dev/custos/mail"
 	"custos.dev/custos/retention"
 )
 
 // enqueueNotices queues retention notices in the mail outbox, in the transaction that
-// records them. TODO(merge main): the mail outbox (EnqueueMailTx) is not on this branch
-// yet; until it is, notices are recorded (termination_notices) and announced, not mailed.
+// records them: a notice is recorded if and only if its mail is queued.
 func (db *DB) enqueueNotices(ctx context.Context, tx *sql.Tx, notices []retention.Notice) error {
-	_, _, _ = ctx, tx, notices
-	return nil
+	if len(notices) == 0 {
+		return nil
+	}
+	msgs := make([]mail.Message, len(notices))
+	for i, n := range notices {
+		msgs[i] = mail.Message{To: []string{n.To}, Subject: n.Subject, Text: n.Text, Key: n.Key}
+	}
+	return db.EnqueueMailTx(ctx, tx, msgs...)
 }
