@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -274,8 +275,9 @@ func (db *DB) DueRecords(ctx context.Context, q retention.DueQuery) ([]retention
 		args = append(args, Micros(q.At))
 	}
 	if q.AfterSubject != "" {
-		fmt.Fprintf(&b, " AND (%s > ? OR (%s = ? AND s.id > ?))", clock, clock)
-		args = append(args, Micros(q.AfterClock), Micros(q.AfterClock), q.AfterSubject)
+		// A row value, so that both engines seek the (state, clock, id) index to it.
+		fmt.Fprintf(&b, " AND (%s, s.id) > (?, ?)", clock)
+		args = append(args, Micros(q.AfterClock), q.AfterSubject)
 	}
 	fmt.Fprintf(&b, " ORDER BY %s, s.id LIMIT ?", clock)
 	args = append(args, q.Limit)
@@ -299,12 +301,20 @@ func (db *DB) DueRecords(ctx context.Context, q retention.DueQuery) ([]retention
 }
 
 // DueSubjects finds live subjects, cancelled or with an ended trial, that have no records
-// left and are not held.
+// left and are not held: cancelled ones first, each kind in the order of its index.
 func (db *DB) DueSubjects(ctx context.Context, now time.Time, limit int) ([]retention.DueSubject, error) {
+	out, err := db.dueSubjects(ctx, `s.state = 'cancelled' ORDER BY s.state_since, s.id`, now, limit)
+	if err != nil || len(out) == limit {
+		return out, err
+	}
+	more, err := db.dueSubjects(ctx, `s.state = 'trial' AND s.trial_ends_at > 0 AND s.trial_ends_at <= ? ORDER BY s.trial_ends_at, s.id`, now, limit-len(out), Micros(now))
+	return append(out, more...), err
+}
+
+func (db *DB) dueSubjects(ctx context.Context, where string, now time.Time, limit int, args ...any) ([]retention.DueSubject, error) {
 	rows, err := db.R.QueryContext(ctx, db.Q(`SELECT s.id, s.tenant_id, s.state, s.anonymised_at, s.state_since FROM subjects s
-		WHERE s.erased_at = 0 AND (s.state = 'cancelled' OR (s.state = 'trial' AND s.trial_ends_at > 0 AND s.trial_ends_at <= ?))
-		AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = s.id)
-		AND NOT `+heldClause+` ORDER BY s.id LIMIT ?`), Micros(now), Micros(now), limit)
+		WHERE s.erased_at = 0 AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = s.id)
+		AND NOT `+heldClause+` AND `+where+` LIMIT ?`), append(append([]any{Micros(now)}, args...), limit)...)
 	if err != nil {
 		return nil, db.mapErr(fmt.Errorf("due subjects: %w", err))
 	}
@@ -322,36 +332,78 @@ func (db *DB) DueSubjects(ctx context.Context, now time.Time, limit int) ([]rete
 	return out, db.mapErr(rows.Err())
 }
 
-// deleteDue deletes one due record if its subject is still in the state it was found in
-// and not held.
-func (db *DB) deleteDue(ctx context.Context, tx *sql.Tx, d retention.DueRecord, at time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, db.Q(`DELETE FROM records WHERE subject_id = ? AND category = ?
-		AND EXISTS (SELECT 1 FROM subjects s WHERE s.id = ? AND s.state = ? AND s.erased_at = 0 AND NOT `+heldClause+`)`),
-		d.SubjectID, d.Category, d.SubjectID, d.State, Micros(at))
-	if err != nil {
-		return false, db.mapErr(fmt.Errorf("delete record: %w", err))
+// deleteDue deletes due records of one category and state in one statement, each only if
+// its subject is still in that state and not held at at, and returns the subjects whose
+// record it deleted.
+func (db *DB) deleteDue(ctx context.Context, tx *sql.Tx, category, state string, ids []string, at time.Time) (map[string]bool, error) {
+	args := []any{category}
+	for _, id := range ids {
+		args = append(args, id)
 	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	args = append(args, state, Micros(at))
+	rows, err := tx.QueryContext(ctx, db.Q(`DELETE FROM records WHERE category = ? AND subject_id IN (`+inList(len(ids))+`)
+		AND subject_id IN (SELECT s.id FROM subjects s WHERE s.id = records.subject_id AND s.state = ? AND s.erased_at = 0 AND NOT `+heldClause+`)
+		RETURNING subject_id`), args...)
+	if err != nil {
+		return nil, db.mapErr(fmt.Errorf("delete records: %w", err))
+	}
+	defer rows.Close()
+	done := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.mapErr(err)
+		}
+		done[id] = true
+	}
+	return done, db.mapErr(rows.Err())
+}
+
+// groups splits due records by category and state, keeping their indexes.
+func groups(recs []retention.DueRecord) map[[2]string][]int {
+	g := map[[2]string][]int{}
+	for i, d := range recs {
+		k := [2]string{d.Category, d.State}
+		g[k] = append(g[k], i)
+	}
+	return g
+}
+
+// deleteGroups deletes every group of due records and returns the indexes deleted.
+func (db *DB) deleteGroups(ctx context.Context, tx *sql.Tx, recs []retention.DueRecord, at time.Time) ([]int, error) {
+	var deleted []int
+	for k, idx := range groups(recs) {
+		ids := make([]string, len(idx))
+		for j, i := range idx {
+			ids[j] = recs[i].SubjectID
+		}
+		done, err := db.deleteDue(ctx, tx, k[0], k[1], ids, at)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range idx {
+			if done[recs[i].SubjectID] {
+				deleted = append(deleted, i)
+			}
+		}
+	}
+	return deleted, nil
 }
 
 // DeleteRecords deletes due records, with the events of those deleted, in one transaction.
 func (db *DB) DeleteRecords(ctx context.Context, recs []retention.DueRecord, at time.Time, evs []*auditlog.Event) (int, error) {
 	var n int
 	err := db.Transact(ctx, func(tx *sql.Tx) error {
-		n = 0
-		var done []*auditlog.Event
-		for i, d := range recs {
-			ok, err := db.deleteDue(ctx, tx, d, at)
-			if err != nil {
-				return err
-			}
-			if ok {
-				done = append(done, evs[i])
-			}
+		deleted, err := db.deleteGroups(ctx, tx, recs, at)
+		if err != nil {
+			return err
+		}
+		done := make([]*auditlog.Event, len(deleted))
+		for j, i := range deleted {
+			done[j] = evs[i]
 		}
 		n = len(done)
-		_, err := db.AppendTx(ctx, tx, done...)
+		_, err = db.AppendTx(ctx, tx, done...)
 		return err
 	})
 	return n, err
@@ -362,68 +414,94 @@ func (db *DB) DeleteRecords(ctx context.Context, recs []retention.DueRecord, at 
 func (db *DB) AnonymiseRecords(ctx context.Context, recs []retention.DueRecord, out []retention.Anonymised, at time.Time, evs []*auditlog.Event) (int, error) {
 	var n int
 	err := db.Transact(ctx, func(tx *sql.Tx) error {
-		n = 0
-		var done []*auditlog.Event
-		var keep []retention.Anonymised
-		for i, d := range recs {
-			ok, err := db.deleteDue(ctx, tx, d, at)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			done = append(done, evs[i])
-			keep = append(keep, out[i])
-			if _, err := tx.ExecContext(ctx, db.Q("UPDATE subjects SET anonymised_at = ? WHERE id = ? AND anonymised_at = 0"), Micros(at), d.SubjectID); err != nil {
-				return db.mapErr(err)
-			}
+		deleted, err := db.deleteGroups(ctx, tx, recs, at)
+		if err != nil || len(deleted) == 0 {
+			return err
+		}
+		done := make([]*auditlog.Event, len(deleted))
+		keep := make([]retention.Anonymised, len(deleted))
+		ids := make([]any, 0, len(deleted)+1)
+		ids = append(ids, Micros(at))
+		for j, i := range deleted {
+			done[j], keep[j] = evs[i], out[i]
+			ids = append(ids, recs[i].SubjectID)
+		}
+		if _, err := tx.ExecContext(ctx, db.Q("UPDATE subjects SET anonymised_at = ? WHERE anonymised_at = 0 AND id IN ("+inList(len(ids)-1)+")"), ids...); err != nil {
+			return db.mapErr(err)
 		}
 		// Random order: the table keeps no trace of which subject's record came first.
 		rand.Shuffle(len(keep), func(i, j int) { keep[i], keep[j] = keep[j], keep[i] })
-		for _, a := range keep {
-			fields, _ := json.Marshal(a.Fields)
-			if _, err := tx.ExecContext(ctx, db.Q("INSERT INTO anonymised_records (id, category, month, fields) VALUES (?, ?, ?, ?)"),
-				a.ID, a.Category, a.Month, string(fields)); err != nil {
-				return db.mapErr(fmt.Errorf("insert anonymised record: %w", err))
-			}
+		if err := db.insertRows(ctx, tx, "anonymised_records (id, category, month, fields)", 4, len(keep), func(i int, args []any) []any {
+			fields, _ := json.Marshal(keep[i].Fields)
+			return append(args, keep[i].ID, keep[i].Category, keep[i].Month, string(fields))
+		}); err != nil {
+			return err
 		}
 		n = len(done)
-		_, err := db.AppendTx(ctx, tx, done...)
+		_, err = db.AppendTx(ctx, tx, done...)
 		return err
 	})
 	return n, err
 }
 
 // FinishSubjects removes what is left of subjects whose keys are destroyed: lookup
-// tokens and the sealed profile; each is marked erased or anonymised, if it still has no
-// records and is not held.
+// tokens and the sealed profile; each is marked erased, or anonymised if some of its data
+// left as anonymised records, if it is still cancelled or past its trial, has no records
+// and is not held.
 func (db *DB) FinishSubjects(ctx context.Context, subs []retention.DueSubject, at time.Time, evs []*auditlog.Event) (int, error) {
 	var n int
 	err := db.Transact(ctx, func(tx *sql.Tx) error {
 		n = 0
-		var done []*auditlog.Event
-		for i, d := range subs {
-			to := retention.StateErased
-			if d.Anonymised {
-				to = retention.StateAnonymised
-			}
-			res, err := tx.ExecContext(ctx, db.Q(`UPDATE subjects SET state = ?, profile = ?, erased_at = ?
-				WHERE id = ? AND erased_at = 0 AND state = ? AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = subjects.id)`),
-				to, []byte{}, Micros(at), d.SubjectID, d.State)
-			if err != nil {
-				return db.mapErr(fmt.Errorf("finish subject: %w", err))
-			}
-			if k, _ := res.RowsAffected(); k == 0 {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, db.Q("DELETE FROM lookup_tokens WHERE subject_id = ?"), d.SubjectID); err != nil {
-				return db.mapErr(fmt.Errorf("finish subject: %w", err))
-			}
-			done = append(done, evs[i])
+		if len(subs) == 0 {
+			return nil
 		}
+		byID := make(map[string]*auditlog.Event, len(subs))
+		args := []any{[]byte{}, Micros(at)}
+		for i, d := range subs {
+			byID[d.SubjectID] = evs[i]
+			args = append(args, d.SubjectID)
+		}
+		args = append(args, Micros(at), Micros(at))
+		rows, err := tx.QueryContext(ctx, db.Q(`UPDATE subjects SET
+			state = CASE WHEN anonymised_at <> 0 THEN 'anonymised' ELSE 'erased' END, profile = ?, erased_at = ?
+			WHERE id IN (`+inList(len(subs))+`) AND erased_at = 0
+			AND (state = 'cancelled' OR (state = 'trial' AND trial_ends_at > 0 AND trial_ends_at <= ?))
+			AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = subjects.id)
+			AND NOT EXISTS (SELECT 1 FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id
+				WHERE hs.subject_id = subjects.id AND h.lifted_at = 0 AND h.ends_at > ?)
+			RETURNING id`), args...)
+		if err != nil {
+			return db.mapErr(fmt.Errorf("finish subjects: %w", err))
+		}
+		var done []*auditlog.Event
+		var ids []any
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return db.mapErr(err)
+			}
+			done = append(done, byID[id])
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return db.mapErr(err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, db.Q("DELETE FROM lookup_tokens WHERE subject_id IN ("+inList(len(ids))+")"), ids...); err != nil {
+			return db.mapErr(fmt.Errorf("finish subjects: %w", err))
+		}
+		// Events in the order the sweep made them, whatever order the engine returned.
+		order := make(map[*auditlog.Event]int, len(evs))
+		for i, ev := range evs {
+			order[ev] = i
+		}
+		slices.SortFunc(done, func(a, b *auditlog.Event) int { return order[a] - order[b] })
 		n = len(done)
-		_, err := db.AppendTx(ctx, tx, done...)
+		_, err = db.AppendTx(ctx, tx, done...)
 		return err
 	})
 	return n, err

@@ -6,8 +6,8 @@
 ALTER TABLE subjects ADD COLUMN state_since BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE subjects ADD COLUMN trial_ends_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE subjects ADD COLUMN anonymised_at BIGINT NOT NULL DEFAULT 0;
-CREATE INDEX subjects_state ON subjects (state, state_since);
-CREATE INDEX subjects_trial ON subjects (state, trial_ends_at);
+CREATE INDEX subjects_state ON subjects (state, state_since, id);
+CREATE INDEX subjects_trial ON subjects (state, trial_ends_at, id);
 
 ALTER TABLE tenants ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
 ALTER TABLE tenants ADD COLUMN state_since BIGINT NOT NULL DEFAULT 0;
