@@ -3,6 +3,7 @@ package retention_test
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -106,7 +107,8 @@ func newEnv(t testing.TB, pg bool, eng *policy.Engine) *env {
 	}
 	e.subjects = &subject.Service{Store: e.db, Keys: e.keys, Consents: e.db, KEK: kek, Tokens: tokens,
 		Cache: vault.NewKeyCache(100), Policy: eng, Region: "cn-north", Now: e.clock.Now}
-	e.ret = &retention.Service{Store: e.db, Vault: e.subjects, Keys: e.keys, Policy: eng, Now: e.clock.Now, Batch: 7}
+	e.ret = &retention.Service{Store: e.db, Vault: e.subjects, Keys: e.keys, Policy: eng, Now: e.clock.Now, Batch: 7,
+		Log: slog.New(slog.DiscardHandler)}
 	return e
 }
 
