@@ -13,16 +13,18 @@ import (
 
 	"custos.dev/custos/app"
 	"custos.dev/custos/auth"
+	"custos.dev/custos/store/postgres"
+	"custos.dev/custos/store/postgres/pgtest"
 	"custos.dev/custos/subject"
 )
 
 // fillCancelled makes n subjects of one tenant, each with registration data (kept P0D after
 // cancellation), and cancels the tenant: everything is due at once.
-func fillCancelled(t *testing.T, data string, n int) {
+func fillCancelled(t *testing.T, data, dsn string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	cfg := app.DefaultConfig()
-	cfg.Data = data
+	cfg.Data, cfg.DB = data, dsn
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, os.Stderr), app.KeyCreate)
 	if err != nil {
 		t.Fatal(err)
@@ -47,9 +49,9 @@ func fillCancelled(t *testing.T, data string, n int) {
 	}
 }
 
-func openSQLite(t *testing.T, path string) *sql.DB {
+func openDB(t *testing.T, driver, dsn string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,18 +76,40 @@ func TestRetentionSweepSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and fills a database")
 	}
-	const n = 1200
 	bin := buildBinary(t)
+	t.Run("SQLite", func(t *testing.T) { killSweep(t, bin, false) })
+	// On PostgreSQL two instances finish the work after the restart.
+	t.Run("PostgreSQL", func(t *testing.T) { killSweep(t, bin, true) })
+}
+
+func killSweep(t *testing.T, bin string, pg bool) {
+	const n = 1200
 	data := t.TempDir()
-	fillCancelled(t, data, n)
-	db := openSQLite(t, filepath.Join(data, "custos.db"))
-	keys := openSQLite(t, filepath.Join(data, "keys.db"))
+	var db, keys *sql.DB
+	common := []string{"--data", data}
+	leafText := "CAST(leaf AS TEXT)"
+	if pg {
+		dsn := pgtest.Schema(t)
+		fillCancelled(t, data, dsn, n)
+		common = append(common, "--db", dsn)
+		db = openDB(t, "pgx", dsn)
+		var schema string
+		if err := db.QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+			t.Fatal(err)
+		}
+		keys = openDB(t, "pgx", pgtest.WithSearchPath(pgtest.DSN(t), postgres.KeysSchema(schema)))
+		leafText = "convert_from(leaf, 'UTF8')"
+	} else {
+		fillCancelled(t, data, "", n)
+		db = openDB(t, "sqlite", "file:"+filepath.Join(data, "custos.db")+"?_pragma=busy_timeout(10000)")
+		keys = openDB(t, "sqlite", "file:"+filepath.Join(data, "keys.db")+"?_pragma=busy_timeout(10000)")
+	}
 
 	// A sweep in small transactions, killed once it has deleted some records; then
 	// another, killed once it has erased some subjects (keys destroyed first).
 	killWhen := func(what string, started func() bool) {
 		t.Helper()
-		cmd := exec.Command(bin, "retention", "sweep", "--data", data, "--batch", "20")
+		cmd := exec.Command(bin, append([]string{"retention", "sweep", "--batch", "20"}, common...)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +134,10 @@ func TestRetentionSweepSurvivesKill9(t *testing.T) {
 	killWhen("erased subjects", func() bool { return count(t, db, "SELECT COUNT(*) FROM subjects WHERE erased_at <> 0") > 0 })
 
 	// Restart: the server's periodic sweep finishes the work.
-	srv := startServer(t, bin, "--data", data, "--retention-interval", "1s")
+	srvs := []*server{startServer(t, bin, append(common, "--retention-interval", "1s")...)}
+	if pg {
+		srvs = append(srvs, startServer(t, bin, append(common, "--retention-interval", "1s")...))
+	}
 	deadline := time.Now().Add(90 * time.Second)
 	for count(t, db, "SELECT COUNT(*) FROM subjects WHERE erased_at <> 0") < n {
 		if time.Now().After(deadline) {
@@ -118,7 +145,9 @@ func TestRetentionSweepSurvivesKill9(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	srv.stop(t)
+	for _, srv := range srvs {
+		srv.stop(t)
+	}
 
 	for q, want := range map[string]int{
 		"SELECT COUNT(*) FROM records":                                                  0,
@@ -133,16 +162,16 @@ func TestRetentionSweepSurvivesKill9(t *testing.T) {
 		t.Errorf("%d data keys survive", got)
 	}
 	for action, want := range map[string]int{"retention.delete": n, "retention.erase_subject": n, "lifecycle.cancel": n} {
-		got := count(t, db, `SELECT COUNT(*) FROM audit_events WHERE CAST(leaf AS TEXT) LIKE '%"action":"`+action+`"%'`)
+		got := count(t, db, `SELECT COUNT(*) FROM audit_events WHERE `+leafText+` LIKE '%"action":"`+action+`"%'`)
 		if got != want {
 			t.Errorf("%d %s events, want %d: each change audited exactly once", got, action, want)
 		}
 	}
-	out, errOut, code := run(t, bin, "audit", "verify", "--data", data)
+	out, errOut, code := run(t, bin, append([]string{"audit", "verify"}, common...)...)
 	if code != 0 || !strings.HasPrefix(out, "audit log intact") {
 		t.Fatalf("audit verify: %d %s %s", code, out, errOut)
 	}
-	out, _, code = run(t, bin, "retention", "plan", "--data", data, "--until", time.Now().AddDate(10, 0, 0).Format(time.DateOnly))
+	out, _, code = run(t, bin, append([]string{"retention", "plan", "--until", time.Now().AddDate(10, 0, 0).Format(time.DateOnly)}, common...)...)
 	if code != 0 || !strings.Contains(out, "0 entries due") {
 		t.Fatalf("retention plan after everything was done: %d %s", code, out)
 	}
