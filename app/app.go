@@ -137,6 +137,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
 		if kd, ok := keyStore.(retention.KeyDestroyer); ok {
 			a.Retention = &retention.Service{Store: a.Store, Vault: a.Subjects, Keys: kd, Policy: eng, Log: log}
+			a.Subjects.Held = a.Retention.Held
 		}
 		if err := a.openMail(ctx, kek); err != nil {
 			a.Close()

@@ -139,6 +139,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	svc := auth.NewService(e.store)
 	ret := &retention.Service{Store: e.store.(retention.Store), Vault: subjects, Keys: e.keys.(retention.KeyDestroyer), Policy: policy.Default()}
 	e.retention = ret
+	subjects.Held = ret.Held
 	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects, Retention: ret,
 		PolicyDocument: policy.DefaultDocument(), Ping: ping, MaxBody: o.maxBody,
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})

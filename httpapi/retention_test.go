@@ -86,6 +86,10 @@ func TestRetentionAPI(t *testing.T) {
 			if lc["state"] != "legal_hold" {
 				t.Fatalf("lifecycle = %v", lc)
 			}
+			// Erasure by hand is refused too while the hold lasts.
+			if r := e.do(auth.RolePrivacyOfficer, "DELETE", "/v1/subjects/"+mine, ""); r.status != 409 {
+				t.Fatalf("erasing a held subject: %d %s", r.status, r.body)
+			}
 			e.json(auth.RolePrivacyOfficer, "DELETE", "/v1/legal-holds/"+h["id"].(string), "", 200)
 			rep, err = e.retention.Sweep(context.Background())
 			if err != nil || rep.Deleted != 1 {

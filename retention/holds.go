@@ -88,3 +88,17 @@ func (s *Service) Holds(ctx context.Context, by auth.Principal, all bool) ([]*Ho
 	return s.Store.Holds(ctx, s.now(), all)
 }
 
+
+// Held reports whether a legal hold in force names the subject (subject.Service.Held).
+func (s *Service) Held(ctx context.Context, subjectID string) (bool, error) {
+	holds, err := s.Store.Holds(ctx, s.now(), false)
+	if err != nil {
+		return false, err
+	}
+	for _, h := range holds {
+		if slices.Contains(h.SubjectIDs, subjectID) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

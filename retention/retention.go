@@ -281,9 +281,7 @@ func (s *Service) log() *slog.Logger {
 	return s.Log
 }
 
-// sweeper is the actor of the sweep's audit events.
-var sweeper = auth.Principal{Role: auth.RoleOperatorAdmin, Location: "cn"}
-
+// sweepActor is the actor of the sweep's audit events.
 const sweepActor = "job:retention"
 
 func event(by auth.Principal, action, tenant, subject, object string, rids ...string) *auditlog.Event {
