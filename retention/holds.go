@@ -88,7 +88,6 @@ func (s *Service) Holds(ctx context.Context, by auth.Principal, all bool) ([]*Ho
 	return s.Store.Holds(ctx, s.now(), all)
 }
 
-
 // Held reports whether a legal hold in force names the subject (subject.Service.Held).
 func (s *Service) Held(ctx context.Context, subjectID string) (bool, error) {
 	holds, err := s.Store.Holds(ctx, s.now(), false)

@@ -184,4 +184,3 @@ func (k *Keys) DestroyKeys(ctx context.Context, subjectIDs []string) error {
 	}
 	return nil
 }
-
