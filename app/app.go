@@ -26,6 +26,7 @@ import (
 	"custos.dev/custos/jobs"
 	"custos.dev/custos/mail"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/sqldb"
 	"custos.dev/custos/store/sqlite"
@@ -40,6 +41,7 @@ type Store interface {
 	subject.Store
 	consent.Store
 	access.Store
+	retention.Store
 	Ping(ctx context.Context) error
 	VerifierKey(ctx context.Context) (string, error)
 	Close() error
@@ -57,8 +59,10 @@ type App struct {
 	Auth           *auth.Service
 	Subjects       *subject.Service
 	// Access is supervised access to customer data (nil without the vault's keys).
-	Access   *access.Service
-	Registry *prometheus.Registry
+	Access *access.Service
+	// Retention is the lifecycle and the retention sweep; nil without the vault's keys.
+	Retention *retention.Service
+	Registry  *prometheus.Registry
 	// Mail delivers the outbox; its Sender is nil without --smtp (mail stays queued).
 	Mail *mail.Outbox
 
@@ -137,6 +141,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
 		a.Access = access.New(a.Store, eng, a.Subjects, log)
 		a.Subjects.Grants = a.Access
+		if kd, ok := keyStore.(retention.KeyDestroyer); ok {
+			a.Retention = &retention.Service{Store: a.Store, Vault: a.Subjects, Keys: kd, Policy: eng, Log: log}
+			a.Subjects.Held = a.Retention.Held
+		}
 		if err := a.openMail(ctx, kek); err != nil {
 			a.Close()
 			return nil, err
@@ -243,7 +251,7 @@ func (a *App) VerifyAuditWith(ctx context.Context, vkey string) (auditlog.Report
 // Handler is the HTTP API.
 func (a *App) Handler() http.Handler {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects, Access: a.Access,
+		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects, Access: a.Access, Retention: a.Retention,
 		PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
 	})
 }
@@ -269,6 +277,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		a.Log.InfoContext(ctx, "audit log verified", "size", rep.Size, "checkpoints", rep.Checkpoints)
 		return nil
 	}}
+	if a.Retention != nil {
+		svc.RetentionSweep = func(ctx context.Context) error {
+			_, err := a.Retention.Sweep(ctx)
+			return err
+		}
+	}
 	if a.Mail != nil && a.Mail.Sender != nil {
 		svc.DeliverMail = func(ctx context.Context) error { _, err := a.Mail.Deliver(ctx); return err }
 	}
@@ -278,7 +292,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		a.Access.Watch(ctx, a.Config.AccessRefreshInterval)
 	}
 	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval,
-		MailInterval: a.Config.MailInterval, AccessSweepInterval: a.Config.AccessSweepInterval, PollOnly: a.pollOnly, Logger: a.Log})
+		RetentionInterval: a.Config.RetentionInterval, MailInterval: a.Config.MailInterval,
+		AccessSweepInterval: a.Config.AccessSweepInterval, PollOnly: a.pollOnly, Logger: a.Log})
 	if err != nil {
 		return err
 	}

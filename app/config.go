@@ -44,6 +44,9 @@ type Config struct {
 	// AuditVerifyInterval is how often the background job re-verifies the audit log
 	// (0 turns it off).
 	AuditVerifyInterval time.Duration `yaml:"audit_verify_interval"`
+	// RetentionInterval is how often the retention sweep runs: expired data is deleted or
+	// anonymised within one interval (R-RET-3). 0 turns the sweep off.
+	RetentionInterval time.Duration `yaml:"retention_interval"`
 	// SMTP is the mail server (HOST:PORT) custos sends through; empty queues mail without
 	// sending it. MailFrom is the sender address, required with SMTP.
 	SMTP     string `yaml:"smtp"`
@@ -69,6 +72,7 @@ func DefaultConfig() Config {
 		AuditOrigin:           "custos.local/audit",
 		Region:                "cn-north",
 		AuditVerifyInterval:   time.Hour,
+		RetentionInterval:     time.Minute,
 		MailInterval:          10 * time.Second,
 		AccessSweepInterval:   time.Minute,
 		AccessRefreshInterval: 2 * time.Second,
@@ -120,6 +124,9 @@ func (c *Config) Validate() error {
 	}
 	if c.AuditVerifyInterval < 0 {
 		return custos.FieldError(custos.KindInvalid, "audit_verify_interval", "must not be negative")
+	}
+	if c.RetentionInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "retention_interval", "must not be negative")
 	}
 	if c.SMTP != "" {
 		if _, _, err := net.SplitHostPort(c.SMTP); err != nil {
@@ -182,6 +189,7 @@ var Env = map[string]string{
 	"audit_verify_interval":   "CUSTOS_AUDIT_VERIFY_INTERVAL",
 	"smtp":                    "CUSTOS_SMTP",
 	"mail_from":               "CUSTOS_MAIL_FROM",
+	"retention_interval":      "CUSTOS_RETENTION_INTERVAL",
 	"mail_interval":           "CUSTOS_MAIL_INTERVAL",
 	"access_sweep_interval":   "CUSTOS_ACCESS_SWEEP_INTERVAL",
 	"access_refresh_interval": "CUSTOS_ACCESS_REFRESH_INTERVAL",
@@ -216,7 +224,8 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 		}
 		c.AuditVerifyInterval = d
 	}
-	for key, dst := range map[string]*time.Duration{"access_sweep_interval": &c.AccessSweepInterval, "access_refresh_interval": &c.AccessRefreshInterval} {
+	for key, dst := range map[string]*time.Duration{"access_sweep_interval": &c.AccessSweepInterval,
+		"access_refresh_interval": &c.AccessRefreshInterval, "retention_interval": &c.RetentionInterval} {
 		if v := getenv(Env[key]); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil {

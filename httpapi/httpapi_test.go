@@ -24,6 +24,7 @@ import (
 	"custos.dev/custos/consent"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/postgres/pgtest"
 	"custos.dev/custos/store/sqldb"
@@ -63,6 +64,8 @@ type env struct {
 	access   *access.Service
 	subjects *subject.Service
 	db       *sqldb.DB
+	// retention is the lifecycle service behind the API, for tests that sweep by hand.
+	retention *retention.Service
 }
 
 // syncBuffer is a log sink tests can read while the server writes.
@@ -180,7 +183,10 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	subjects.Grants = e.access
 	e.subjects = subjects
 	svc := auth.NewService(e.store)
-	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: eng, Subjects: subjects, Access: e.access,
+	ret := &retention.Service{Store: e.store.(retention.Store), Vault: subjects, Keys: e.keys.(retention.KeyDestroyer), Policy: eng}
+	e.retention = ret
+	subjects.Held = ret.Held
+	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: eng, Subjects: subjects, Access: e.access, Retention: ret,
 		PolicyDocument: policy.DefaultDocument(), Ping: ping, MaxBody: o.maxBody,
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
 	e.api = api

@@ -26,6 +26,7 @@ import (
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/subject"
 )
 
@@ -48,6 +49,8 @@ type Deps struct {
 	Subjects *subject.Service
 	// Access is supervised access to customer data; nil leaves its routes out.
 	Access *access.Service
+	// Retention is the lifecycle and retention schedule; nil leaves their routes out.
+	Retention *retention.Service
 	// PolicyDocument is the statement-as-code text in force, served at /v1/policy.
 	PolicyDocument []byte
 	// Ping checks the database for /healthz.
@@ -105,6 +108,9 @@ func New(d Deps) *Server {
 	}
 	if d.Access != nil {
 		s.routes = append(s.routes, s.accessRoutes()...)
+	}
+	if d.Retention != nil {
+		s.routes = append(s.routes, s.retentionRoutes()...)
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

@@ -23,6 +23,9 @@ import (
 type Config struct {
 	// AuditVerifyInterval is how often the whole audit log is re-verified.
 	AuditVerifyInterval time.Duration
+	// RetentionInterval is how often the retention sweep runs (R-RET-3: "at once" means
+	// within one interval).
+	RetentionInterval time.Duration
 	// MailInterval is how often queued mail is delivered (0: no periodic delivery).
 	MailInterval time.Duration
 	// AccessSweepInterval is how often access requests and grants that are due are moved on.
@@ -47,6 +50,9 @@ type Runner interface {
 // Services are the domain operations the workers call.
 type Services struct {
 	AuditVerify func(ctx context.Context) error
+	// RetentionSweep deletes or anonymises what is due (package retention); nil schedules
+	// no sweep.
+	RetentionSweep func(ctx context.Context) error
 	// DeliverMail runs one pass of the mail outbox; nil schedules no delivery.
 	DeliverMail func(ctx context.Context) error
 	// AccessSweep ends due access grants and expires due requests; nil schedules none.
@@ -66,6 +72,11 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 	if err := river.AddWorkerSafely(workers, &auditVerifyWorker{verify: svc.AuditVerify}); err != nil {
 		return nil, err
 	}
+	if svc.RetentionSweep != nil {
+		if err := river.AddWorkerSafely(workers, &retentionSweepWorker{sweep: svc.RetentionSweep}); err != nil {
+			return nil, err
+		}
+	}
 	if svc.DeliverMail != nil {
 		if err := river.AddWorkerSafely(workers, &mailDeliverWorker{deliver: svc.DeliverMail}); err != nil {
 			return nil, err
@@ -84,6 +95,15 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 		periodic = append(periodic, river.NewPeriodicJob(
 			river.PeriodicInterval(cfg.AuditVerifyInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return AuditVerifyArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true},
+		))
+	}
+	if cfg.RetentionInterval > 0 && svc.RetentionSweep != nil {
+		periodic = append(periodic, river.NewPeriodicJob(
+			river.PeriodicInterval(cfg.RetentionInterval),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return RetentionSweepArgs{}, retentionSweepOpts(cfg.RetentionInterval)
+			},
 			&river.PeriodicJobOpts{RunOnStart: true},
 		))
 	}
