@@ -18,6 +18,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"custos.dev/custos"
+	"custos.dev/custos/access"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/consent"
@@ -26,6 +27,7 @@ import (
 	"custos.dev/custos/jobs"
 	"custos.dev/custos/mail"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/sqldb"
 	"custos.dev/custos/store/sqlite"
@@ -39,6 +41,8 @@ type Store interface {
 	auditlog.Store
 	subject.Store
 	consent.Store
+	access.Store
+	retention.Store
 	Ping(ctx context.Context) error
 	VerifierKey(ctx context.Context) (string, error)
 	Close() error
@@ -55,10 +59,14 @@ type App struct {
 	PolicyDocument []byte
 	Auth           *auth.Service
 	Subjects       *subject.Service
-	Registry       *prometheus.Registry
+	// Access is supervised access to customer data (nil without the vault's keys).
+	Access *access.Service
+	// Retention is the lifecycle and the retention sweep; nil without the vault's keys.
+	Retention *retention.Service
+	Registry  *prometheus.Registry
 	// Mail delivers the outbox; its Sender is nil without --smtp (mail stays queued).
 	Mail *mail.Outbox
-	// Requests runs subject requests (nil when the vault is not open).
+	// Requests runs subject requests (nil without the vault's keys).
 	Requests *dsr.Service
 
 	keyStore subject.KeyStore
@@ -134,6 +142,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, keys KeyMode) (*App
 	if kek != nil {
 		a.Subjects = &subject.Service{Store: a.Store, Keys: keyStore, Consents: a.Store, KEK: kek, Tokens: tokens,
 			Cache: vault.NewKeyCache(10000), Policy: eng, Region: cfg.Region}
+		a.Access = access.New(a.Store, eng, a.Subjects, log)
+		a.Subjects.Grants = a.Access
+		if kd, ok := keyStore.(retention.KeyDestroyer); ok {
+			a.Retention = &retention.Service{Store: a.Store, Vault: a.Subjects, Keys: kd, Policy: eng, Log: log}
+			a.Subjects.Held = a.Retention.Held
+		}
 		if err := a.openMail(ctx, kek); err != nil {
 			a.Close()
 			return nil, err
@@ -244,7 +258,7 @@ func (a *App) VerifyAuditWith(ctx context.Context, vkey string) (auditlog.Report
 // Handler is the HTTP API.
 func (a *App) Handler() http.Handler {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects,
+		Auth: a.Auth, Audit: a.Store, Signer: a.Signer, Policy: a.Policy, Subjects: a.Subjects, Access: a.Access, Retention: a.Retention,
 		Requests: a.Requests, PolicyDocument: a.PolicyDocument, Ping: a.Store.Ping, Logger: a.Log, Registry: a.Registry,
 	})
 }
@@ -270,14 +284,26 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		a.Log.InfoContext(ctx, "audit log verified", "size", rep.Size, "checkpoints", rep.Checkpoints)
 		return nil
 	}}
+	if a.Retention != nil {
+		svc.RetentionSweep = func(ctx context.Context) error {
+			_, err := a.Retention.Sweep(ctx)
+			return err
+		}
+	}
 	if a.Mail != nil && a.Mail.Sender != nil {
 		svc.DeliverMail = func(ctx context.Context) error { _, err := a.Mail.Deliver(ctx); return err }
+	}
+	if a.Access != nil {
+		svc.AccessSweep = func(ctx context.Context) error { _, err := a.Access.Sweep(ctx); return err }
+		// Every instance keeps its own index of active grants for decisions fresh.
+		a.Access.Watch(ctx, a.Config.AccessRefreshInterval)
 	}
 	if a.Requests != nil {
 		svc.DSRSweep = a.SweepRequests
 	}
 	runner, err := a.newJobs(svc, jobs.Config{AuditVerifyInterval: a.Config.AuditVerifyInterval,
-		MailInterval: a.Config.MailInterval, DSRInterval: a.Config.DSRInterval, PollOnly: a.pollOnly, Logger: a.Log})
+		RetentionInterval: a.Config.RetentionInterval, MailInterval: a.Config.MailInterval,
+		AccessSweepInterval: a.Config.AccessSweepInterval, DSRInterval: a.Config.DSRInterval, PollOnly: a.pollOnly, Logger: a.Log})
 	if err != nil {
 		return err
 	}

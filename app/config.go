@@ -44,6 +44,9 @@ type Config struct {
 	// AuditVerifyInterval is how often the background job re-verifies the audit log
 	// (0 turns it off).
 	AuditVerifyInterval time.Duration `yaml:"audit_verify_interval"`
+	// RetentionInterval is how often the retention sweep runs: expired data is deleted or
+	// anonymised within one interval (R-RET-3). 0 turns the sweep off.
+	RetentionInterval time.Duration `yaml:"retention_interval"`
 	// SMTP is the mail server (HOST:PORT) custos sends through; empty queues mail without
 	// sending it. MailFrom is the sender address, required with SMTP.
 	SMTP     string `yaml:"smtp"`
@@ -61,6 +64,12 @@ type Config struct {
 	// WebhookRetryBase is the first wait before a failed deletion instruction is retried;
 	// it doubles each time up to 6h (default 30s).
 	WebhookRetryBase time.Duration `yaml:"webhook_retry_base"`
+	// AccessSweepInterval is how often due access requests expire and due grants end, with
+	// the customer told (0 turns the sweep off; reads are refused at the end regardless).
+	AccessSweepInterval time.Duration `yaml:"access_sweep_interval"`
+	// AccessRefreshInterval is how often each instance checks whether another changed the
+	// active grants, for the in-memory index decisions read (0: only its own changes).
+	AccessRefreshInterval time.Duration `yaml:"access_refresh_interval"`
 	// LogLevel is debug, info, warn or error; LogFormat is json or text.
 	LogLevel  string `yaml:"log_level"`
 	LogFormat string `yaml:"log_format"`
@@ -69,16 +78,19 @@ type Config struct {
 // DefaultConfig is what custos runs with when told nothing.
 func DefaultConfig() Config {
 	return Config{
-		Addr:                "127.0.0.1:8080",
-		Data:                "custos-data",
-		AuditOrigin:         "custos.local/audit",
-		Region:              "cn-north",
-		AuditVerifyInterval: time.Hour,
-		MailInterval:        10 * time.Second,
-		DSRInterval:         30 * time.Second,
-		WebhookRetryBase:    30 * time.Second,
-		LogLevel:            "info",
-		LogFormat:           "json",
+		Addr:                  "127.0.0.1:8080",
+		Data:                  "custos-data",
+		AuditOrigin:           "custos.local/audit",
+		Region:                "cn-north",
+		AuditVerifyInterval:   time.Hour,
+		RetentionInterval:     time.Minute,
+		MailInterval:          10 * time.Second,
+		DSRInterval:           30 * time.Second,
+		WebhookRetryBase:      30 * time.Second,
+		AccessSweepInterval:   time.Minute,
+		AccessRefreshInterval: 2 * time.Second,
+		LogLevel:              "info",
+		LogFormat:             "json",
 	}
 }
 
@@ -126,6 +138,9 @@ func (c *Config) Validate() error {
 	if c.AuditVerifyInterval < 0 {
 		return custos.FieldError(custos.KindInvalid, "audit_verify_interval", "must not be negative")
 	}
+	if c.RetentionInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "retention_interval", "must not be negative")
+	}
 	if c.SMTP != "" {
 		if _, _, err := net.SplitHostPort(c.SMTP); err != nil {
 			return custos.FieldError(custos.KindInvalid, "smtp", "want HOST:PORT")
@@ -138,6 +153,12 @@ func (c *Config) Validate() error {
 		if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Address != c.MailFrom {
 			return custos.FieldError(custos.KindInvalid, "mail_from", "want a bare e-mail address")
 		}
+	}
+	if c.AccessSweepInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "access_sweep_interval", "must not be negative")
+	}
+	if c.AccessRefreshInterval < 0 {
+		return custos.FieldError(custos.KindInvalid, "access_refresh_interval", "must not be negative")
 	}
 	if c.OfficerEmail != "" {
 		if a, err := mail.ParseAddress(c.OfficerEmail); err != nil || a.Address != c.OfficerEmail {
@@ -180,25 +201,28 @@ func (c *Config) LoadFile(path string) error {
 
 // Env lists the environment variable of each setting.
 var Env = map[string]string{
-	"addr":                  "CUSTOS_ADDR",
-	"data":                  "CUSTOS_DATA",
-	"db":                    "CUSTOS_DB",
-	"audit_key":             "CUSTOS_AUDIT_KEY",
-	"vault_kek":             "CUSTOS_VAULT_KEK",
-	"vault_token_key":       "CUSTOS_VAULT_TOKEN_KEY",
-	"audit_origin":          "CUSTOS_AUDIT_ORIGIN",
-	"policy":                "CUSTOS_POLICY",
-	"region":                "CUSTOS_REGION",
-	"audit_verify_interval": "CUSTOS_AUDIT_VERIFY_INTERVAL",
-	"smtp":                  "CUSTOS_SMTP",
-	"mail_from":             "CUSTOS_MAIL_FROM",
-	"mail_interval":         "CUSTOS_MAIL_INTERVAL",
-	"officer_email":         "CUSTOS_OFFICER_EMAIL",
-	"public_url":            "CUSTOS_PUBLIC_URL",
-	"dsr_interval":          "CUSTOS_DSR_INTERVAL",
-	"webhook_retry_base":    "CUSTOS_WEBHOOK_RETRY_BASE",
-	"log_level":             "CUSTOS_LOG_LEVEL",
-	"log_format":            "CUSTOS_LOG_FORMAT",
+	"addr":                    "CUSTOS_ADDR",
+	"data":                    "CUSTOS_DATA",
+	"db":                      "CUSTOS_DB",
+	"audit_key":               "CUSTOS_AUDIT_KEY",
+	"vault_kek":               "CUSTOS_VAULT_KEK",
+	"vault_token_key":         "CUSTOS_VAULT_TOKEN_KEY",
+	"audit_origin":            "CUSTOS_AUDIT_ORIGIN",
+	"policy":                  "CUSTOS_POLICY",
+	"region":                  "CUSTOS_REGION",
+	"audit_verify_interval":   "CUSTOS_AUDIT_VERIFY_INTERVAL",
+	"smtp":                    "CUSTOS_SMTP",
+	"mail_from":               "CUSTOS_MAIL_FROM",
+	"retention_interval":      "CUSTOS_RETENTION_INTERVAL",
+	"mail_interval":           "CUSTOS_MAIL_INTERVAL",
+	"officer_email":           "CUSTOS_OFFICER_EMAIL",
+	"public_url":              "CUSTOS_PUBLIC_URL",
+	"dsr_interval":            "CUSTOS_DSR_INTERVAL",
+	"webhook_retry_base":      "CUSTOS_WEBHOOK_RETRY_BASE",
+	"access_sweep_interval":   "CUSTOS_ACCESS_SWEEP_INTERVAL",
+	"access_refresh_interval": "CUSTOS_ACCESS_REFRESH_INTERVAL",
+	"log_level":               "CUSTOS_LOG_LEVEL",
+	"log_format":              "CUSTOS_LOG_FORMAT",
 }
 
 // LoadEnv overlays CUSTOS_* variables on c.
@@ -229,6 +253,16 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 			return custos.FieldError(custos.KindInvalid, Env["audit_verify_interval"], "want a duration such as 1h")
 		}
 		c.AuditVerifyInterval = d
+	}
+	for key, dst := range map[string]*time.Duration{"access_sweep_interval": &c.AccessSweepInterval,
+		"access_refresh_interval": &c.AccessRefreshInterval, "retention_interval": &c.RetentionInterval} {
+		if v := getenv(Env[key]); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return custos.FieldError(custos.KindInvalid, Env[key], "want a duration such as 1m")
+			}
+			*dst = d
+		}
 	}
 	for key, dst := range map[string]*time.Duration{"dsr_interval": &c.DSRInterval, "webhook_retry_base": &c.WebhookRetryBase} {
 		if v := getenv(Env[key]); v != "" {

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -144,34 +143,36 @@ func TestCorrectionAndWithdrawal(t *testing.T) {
 		if d["allow"] != false {
 			t.Fatalf("after withdrawal: %v", d)
 		}
-		// Cancellation needs the retention service, not wired here: refused as unavailable.
+		// Cancellation needs the retention service: without it, refused as unavailable.
+		canceller := e.a.Requests.Canceller
+		e.a.Requests.Canceller = nil
+		defer func() { e.a.Requests.Canceller = canceller }()
 		if st, _ := e.call("POST", "/v1/requests", "", `{"type":"cancellation","email":"`+addr+`"}`); st != 503 {
 			t.Fatalf("cancellation without a canceller: %d", st)
 		}
 	})
 }
 
-type fakeCanceller struct{ got []string }
-
-func (f *fakeCanceller) CancelSubject(_ context.Context, _ auth.Principal, id, _ string) error {
-	f.got = append(f.got, id)
-	return nil
-}
-
-// R-RET-2: with a canceller wired in, a cancellation request hands the subject to it once
-// verified.
+// R-RET-2: a cancellation request hands the subject to the retention rules once verified:
+// the account is cancelled, and uses other than retained ones are refused from then on.
 func TestCancellation(t *testing.T) {
-	e := newDSREnv(t, "sqlite")
-	c := &fakeCanceller{}
-	e.a.Requests.Canceller = c
-	const addr = "qian.cancel@example.cn"
-	_, sb := e.subject("individual_customer", addr)
-	id, _ := e.file(addr, `{"type":"cancellation","email":"`+addr+`"}`, 1)
-	e.sweep()
-	e.sweep()
-	if got := e.must("GET", "/v1/requests/"+id, e.officer(), "", 200); got["state"] != "completed" || len(c.got) != 1 || c.got[0] != sb {
-		t.Fatalf("state %v, cancelled %v", got["state"], c.got)
-	}
+	engines(t, func(t *testing.T, engine string) {
+		e := newDSREnv(t, engine)
+		const addr = "qian.cancel@example.cn"
+		_, sb := e.subject("individual_customer", addr)
+		id, _ := e.file(addr, `{"type":"cancellation","email":"`+addr+`"}`, 1)
+		e.sweep()
+		if got := e.must("GET", "/v1/requests/"+id, e.officer(), "", 200); got["state"] != "completed" {
+			t.Fatalf("request %v", got["state"])
+		}
+		if got := e.must("GET", "/v1/subjects/"+sb, e.admin(), "", 200); got["state"] != "cancelled" {
+			t.Fatalf("subject state %v, want cancelled", got["state"])
+		}
+		d := e.must("POST", "/v1/subjects/"+sb+"/decisions", e.officer(), `{"category":"administrator_data","purpose":"manage_account"}`, 200)["decision"].(map[string]any)
+		if d["allow"] != false || d["rid"] != "R-RET-2" {
+			t.Fatalf("decision after cancellation: %v", d)
+		}
+	})
 }
 
 // R-DSR-6, R-CON-1: the officer is told of a complaint at once and reminded 7 days and 1

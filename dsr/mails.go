@@ -64,7 +64,7 @@ func (s *Service) subjectMail(ctx context.Context, r *Request, build func(to str
 	if r.SubjectID == "" {
 		return nil, nil
 	}
-	to, err := s.Subjects.ContactEmail(ctx, r.SubjectID)
+	to, err := s.Subjects.RequestAddress(ctx, r.SubjectID)
 	if custos.KindOf(err) == custos.KindNotFound || (err == nil && to == "") {
 		return nil, nil
 	}

@@ -33,13 +33,13 @@ type Canceller interface {
 
 // GrantRead is one read of the subject's data under a supervised-access grant.
 type GrantRead struct {
-	At       time.Time `json:"at"`
-	GrantID  string    `json:"grant_id"`
-	Actor    string    `json:"actor"`
-	Role     string    `json:"role,omitempty"`
-	Category string    `json:"category"`
-	Purpose  string    `json:"purpose,omitempty"`
-	Abroad   bool      `json:"abroad,omitempty"`
+	At         time.Time `json:"at"`
+	GrantID    string    `json:"grant_id"`
+	Actor      string    `json:"actor"`
+	Entity     string    `json:"entity,omitempty"`
+	Country    string    `json:"country,omitempty"`
+	Categories []string  `json:"categories"`
+	Purpose    string    `json:"purpose,omitempty"`
 }
 
 // GrantReads lists the reads of a subject's data under supervised-access grants. The
@@ -305,7 +305,7 @@ func (s *Service) Submit(ctx context.Context, by *auth.Principal, in NewRequest)
 		}
 		if len(live) == 1 {
 			sub = live[0]
-			address, err = s.Subjects.ContactEmail(ctx, sub.ID)
+			address, err = s.Subjects.RequestAddress(ctx, sub.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -328,7 +328,7 @@ func (s *Service) Submit(ctx context.Context, by *auth.Principal, in NewRequest)
 			return nil, custos.Errorf(custos.KindNotFound, "subject erased")
 		}
 		sub = x
-		if address, err = s.Subjects.ContactEmail(ctx, sub.ID); err != nil {
+		if address, err = s.Subjects.RequestAddress(ctx, sub.ID); err != nil {
 			return nil, err
 		}
 		if address == "" {
@@ -631,7 +631,7 @@ func (s *Service) Resend(ctx context.Context, id string) error {
 	var address string
 	if r.SubjectID != "" {
 		keys = append(keys, "subject:"+r.SubjectID)
-		if address, err = s.Subjects.ContactEmail(ctx, r.SubjectID); err != nil {
+		if address, err = s.Subjects.RequestAddress(ctx, r.SubjectID); err != nil {
 			return err
 		}
 		if tok, err := s.Subjects.Tokens.Token("email", address); err == nil {

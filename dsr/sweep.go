@@ -159,7 +159,7 @@ func (s *Service) complete(ctx context.Context, r *Request, note string, m *mail
 func gone(err error) bool { return custos.KindOf(err) == custos.KindNotFound }
 
 func (s *Service) stepExport(ctx context.Context, r *Request) (bool, error) {
-	to, err := s.Subjects.ContactEmail(ctx, r.SubjectID)
+	to, err := s.Subjects.RequestAddress(ctx, r.SubjectID)
 	if gone(err) {
 		r.Answer = "custos holds no personal information about this subject any more"
 		return s.complete(ctx, r, "nothing held", nil)

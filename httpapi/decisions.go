@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"custos.dev/custos"
 	"custos.dev/custos/auditlog"
@@ -49,6 +50,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
 	}
 	caller := principal(r.Context())
 	eng := s.d.Policy
+	now := time.Now()
 	decisions := make([]policy.Decision, len(req.Questions))
 	var q policy.Question
 	var denied []*auditlog.Event
@@ -61,9 +63,16 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
 		if err := bindActor(caller, f, field); err != nil {
 			return err
 		}
+		if caller.Role == auth.RoleSupportEngineer && len(f.Actor.Grants) > 0 {
+			return custos.FieldError(custos.KindForbidden, field+".actor.grants", "a support engineer's grants are the ones custos holds for its token (R-RES-2)")
+		}
 		q = policy.Question{}
 		if err := eng.Resolve(f, &q); err != nil {
 			return prefixField(err, field)
+		}
+		if caller.Role == auth.RoleSupportEngineer && s.d.Access != nil {
+			// From the in-memory index of active grants: no I/O, no allocation.
+			q.HasGrant = s.d.Access.Holds(caller, q.SubjectTenant, q.Category, q.Purpose, now)
 		}
 		d := eng.Decide(&q)
 		decisions[i] = d

@@ -18,14 +18,17 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"custos.dev/custos/access"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/consent"
 	"custos.dev/custos/dsr"
 	"custos.dev/custos/httpapi"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/store/postgres"
 	"custos.dev/custos/store/postgres/pgtest"
+	"custos.dev/custos/store/sqldb"
 	"custos.dev/custos/store/sqlite"
 	"custos.dev/custos/store/storetest"
 	"custos.dev/custos/subject"
@@ -38,6 +41,7 @@ type envStore interface {
 	auditlog.Store
 	subject.Store
 	consent.Store
+	access.Store
 	dsr.Store
 }
 
@@ -52,8 +56,18 @@ type env struct {
 	// files are the data store's files (SQLite) or its schema (PostgreSQL).
 	dir    string
 	schema string
-	logs   *syncBuffer
-	region string
+	dsn    string
+	// kekJSON and tokenKey are the vault's keys, for a second instance.
+	kekJSON  []byte
+	tokenKey []byte
+	logs     *syncBuffer
+	region   string
+	// access is supervised access; subjects the vault it answers for.
+	access   *access.Service
+	subjects *subject.Service
+	db       *sqldb.DB
+	// retention is the lifecycle service behind the API, for tests that sweep by hand.
+	retention *retention.Service
 }
 
 // syncBuffer is a log sink tests can read while the server writes.
@@ -86,6 +100,11 @@ type envOptions struct {
 	maxBody  int64
 	postgres bool
 	region   string
+	// policy replaces the default policy (for small thresholds and caps).
+	policy *policy.Engine
+	// share makes a second instance of that env: the same database (schema or data
+	// folder), audit key and vault keys.
+	share *env
 }
 
 // newEnvWith runs the whole API on a real store: SQLite in a temp folder, or PostgreSQL in
@@ -99,45 +118,78 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	if o.region == "" {
 		o.region = "cn-north"
 	}
-	signer := storetest.NewSigner(t)
+	var signer *auditlog.Signer
+	var dsn, dir string
+	if o.share != nil {
+		signer, dsn, dir = o.share.signer, o.share.dsn, o.share.dir
+	} else {
+		signer = storetest.NewSigner(t)
+	}
 	e := &env{t: t, signer: signer, tokens: map[auth.Role]string{}, logs: &syncBuffer{}, region: o.region}
 	var ping func(context.Context) error
 	if o.postgres {
-		dsn := pgtest.Schema(t)
+		if dsn == "" {
+			dsn = pgtest.Schema(t)
+		}
+		e.dsn = dsn
 		s, err := postgres.Open(ctx, dsn, signer)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		e.store, e.keys, ping = s, s.Keys, s.Ping
+		e.store, e.keys, ping, e.db = s, s.Keys, s.Ping, s.DB
 		_ = s.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&e.schema)
 	} else {
-		e.dir = t.TempDir()
+		e.dir = dir
+		if e.dir == "" {
+			e.dir = t.TempDir()
+		}
 		s, err := sqlite.Open(ctx, e.dir, signer)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		e.store, e.keys, ping = s, s.Keys, s.Ping
+		e.store, e.keys, ping, e.db = s, s.Keys, s.Ping, s.DB
 	}
 	kekJSON, err := vault.GenerateKEK()
 	if err != nil {
 		t.Fatal(err)
 	}
+	tk, _ := vault.GenerateTokenKey()
+	if o.share != nil {
+		kekJSON, tk = o.share.kekJSON, o.share.tokenKey
+	}
+	e.kekJSON, e.tokenKey = kekJSON, tk
 	kek, err := vault.NewKEK(kekJSON)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk, _ := vault.GenerateTokenKey()
 	tokenizer, err := vault.NewTokenizer(tk)
 	if err != nil {
 		t.Fatal(err)
 	}
 	subjects := &subject.Service{Store: e.store, Keys: e.keys, Consents: e.store, KEK: kek, Tokens: tokenizer,
 		Cache: vault.NewKeyCache(100), Policy: policy.Default(), Region: o.region}
+	// Queued mail is sealed with a data key of its own, as app.Open arranges.
+	_, mailKey, err := kek.NewDataKey("system:mail-outbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db.Mail = mailKey
+	eng := policy.Default()
+	if o.policy != nil {
+		eng = o.policy
+		subjects.Policy = eng
+	}
+	e.access = access.New(e.store, eng, subjects, slog.New(slog.NewJSONHandler(e.logs, nil)))
+	subjects.Grants = e.access
+	e.subjects = subjects
 	svc := auth.NewService(e.store)
-	requests := &dsr.Service{Store: e.store, Subjects: subjects, Policy: policy.Default(), CodeKey: []byte("test code key")}
-	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: policy.Default(), Subjects: subjects, Requests: requests,
+	ret := &retention.Service{Store: e.store.(retention.Store), Vault: subjects, Keys: e.keys.(retention.KeyDestroyer), Policy: eng}
+	e.retention = ret
+	subjects.Held = ret.Held
+	requests := &dsr.Service{Store: e.store, Subjects: subjects, Policy: eng, CodeKey: []byte("test code key"), Canceller: ret}
+	api := httpapi.New(httpapi.Deps{Auth: svc, Audit: e.store, Signer: signer, Policy: eng, Subjects: subjects, Access: e.access, Retention: ret, Requests: requests,
 		PolicyDocument: policy.DefaultDocument(), Ping: ping, MaxBody: o.maxBody,
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
 	e.api = api

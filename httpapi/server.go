@@ -22,10 +22,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"custos.dev/custos"
+	"custos.dev/custos/access"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/dsr"
 	"custos.dev/custos/policy"
+	"custos.dev/custos/retention"
 	"custos.dev/custos/subject"
 )
 
@@ -46,6 +48,10 @@ type Deps struct {
 	Policy *policy.Engine
 	// Subjects is the vault and consent ledger; nil leaves their routes out.
 	Subjects *subject.Service
+	// Access is supervised access to customer data; nil leaves its routes out.
+	Access *access.Service
+	// Retention is the lifecycle and retention schedule; nil leaves their routes out.
+	Retention *retention.Service
 	// Requests runs subject requests; nil leaves their routes out.
 	Requests *dsr.Service
 	// PolicyDocument is the statement-as-code text in force, served at /v1/policy.
@@ -102,6 +108,12 @@ func New(d Deps) *Server {
 	}
 	if d.Subjects != nil {
 		s.routes = append(s.routes, s.subjectRoutes()...)
+	}
+	if d.Access != nil {
+		s.routes = append(s.routes, s.accessRoutes()...)
+	}
+	if d.Retention != nil {
+		s.routes = append(s.routes, s.retentionRoutes()...)
 	}
 	if d.Requests != nil {
 		s.routes = append(s.routes, s.requestRoutes()...)

@@ -23,8 +23,13 @@ import (
 type Config struct {
 	// AuditVerifyInterval is how often the whole audit log is re-verified.
 	AuditVerifyInterval time.Duration
+	// RetentionInterval is how often the retention sweep runs (R-RET-3: "at once" means
+	// within one interval).
+	RetentionInterval time.Duration
 	// MailInterval is how often queued mail is delivered (0: no periodic delivery).
 	MailInterval time.Duration
+	// AccessSweepInterval is how often access requests and grants that are due are moved on.
+	AccessSweepInterval time.Duration
 	// DSRInterval is how often subject requests are swept: fulfilment steps, reminders and
 	// deletion instructions due (0: no periodic sweep).
 	DSRInterval time.Duration
@@ -50,8 +55,13 @@ type Runner interface {
 // Services are the domain operations the workers call.
 type Services struct {
 	AuditVerify func(ctx context.Context) error
+	// RetentionSweep deletes or anonymises what is due (package retention); nil schedules
+	// no sweep.
+	RetentionSweep func(ctx context.Context) error
 	// DeliverMail runs one pass of the mail outbox; nil schedules no delivery.
 	DeliverMail func(ctx context.Context) error
+	// AccessSweep ends due access grants and expires due requests; nil schedules none.
+	AccessSweep func(ctx context.Context) error
 	// DSRSweep advances subject requests and delivers due deletion instructions; nil
 	// schedules nothing.
 	DSRSweep func(ctx context.Context) error
@@ -69,6 +79,11 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &auditVerifyWorker{verify: svc.AuditVerify}); err != nil {
 		return nil, err
+	}
+	if svc.RetentionSweep != nil {
+		if err := river.AddWorkerSafely(workers, &retentionSweepWorker{sweep: svc.RetentionSweep}); err != nil {
+			return nil, err
+		}
 	}
 	if svc.DeliverMail != nil {
 		if err := river.AddWorkerSafely(workers, &mailDeliverWorker{deliver: svc.DeliverMail}); err != nil {
@@ -96,12 +111,25 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 			&river.PeriodicJobOpts{RunOnStart: true},
 		))
 	}
+	if cfg.RetentionInterval > 0 && svc.RetentionSweep != nil {
+		periodic = append(periodic, river.NewPeriodicJob(
+			river.PeriodicInterval(cfg.RetentionInterval),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return RetentionSweepArgs{}, retentionSweepOpts(cfg.RetentionInterval)
+			},
+			&river.PeriodicJobOpts{RunOnStart: true},
+		))
+	}
 	if cfg.MailInterval > 0 && svc.DeliverMail != nil {
 		periodic = append(periodic, river.NewPeriodicJob(
 			river.PeriodicInterval(cfg.MailInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return MailDeliverArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true},
 		))
+	}
+	periodic, err := addAccessSweep(workers, periodic, svc, cfg)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.DSRInterval > 0 && svc.DSRSweep != nil {
 		periodic = append(periodic, river.NewPeriodicJob(
@@ -133,13 +161,13 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 func (c *client[TTx]) Start(ctx context.Context) error { return c.c.Start(ctx) }
 func (c *client[TTx]) Stop(ctx context.Context) error  { return c.c.Stop(ctx) }
 
-func (c *client[TTx]) EnqueueAuditVerify(ctx context.Context) error {
-	_, err := c.c.Insert(ctx, AuditVerifyArgs{}, nil)
+func (c *client[TTx]) EnqueueDSRSweep(ctx context.Context) error {
+	_, err := c.c.Insert(ctx, DSRSweepArgs{}, nil)
 	return err
 }
 
-func (c *client[TTx]) EnqueueDSRSweep(ctx context.Context) error {
-	_, err := c.c.Insert(ctx, DSRSweepArgs{}, nil)
+func (c *client[TTx]) EnqueueAuditVerify(ctx context.Context) error {
+	_, err := c.c.Insert(ctx, AuditVerifyArgs{}, nil)
 	return err
 }
 

@@ -75,3 +75,35 @@ func TestJobSurvivesRestart(t *testing.T) {
 	case <-time.After(500 * time.Millisecond):
 	}
 }
+
+// R-RET-3: the retention sweep is a periodic job: it runs at start and then every interval.
+func TestRetentionSweepIsPeriodic(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, t.TempDir(), storetest.NewSigner(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ran := make(chan time.Time, 16)
+	r, err := jobs.New(riversqlite.New(s.River), jobs.Services{
+		AuditVerify:    func(context.Context) error { return nil },
+		RetentionSweep: func(context.Context) error { ran <- time.Now(); return nil },
+	}, jobs.Config{PollOnly: true, FetchPollInterval: 50 * time.Millisecond, RetentionInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(ctx)
+	var times []time.Time
+	deadline := time.After(30 * time.Second)
+	for len(times) < 2 {
+		select {
+		case at := <-ran:
+			times = append(times, at)
+		case <-deadline:
+			t.Fatalf("the sweep ran %d times in 30s, want at start and again after the interval", len(times))
+		}
+	}
+}

@@ -169,6 +169,10 @@ func TestCheckErrors(t *testing.T) {
 		{name: "DuplicateCategoryPurpose", old: "        rids: [R-PUR-1]\n    retention:", new: "        rids: [R-PUR-1]\n      - {purpose: provide_service, basis: contract, rids: [R-PUR-1]}\n    retention:",
 			at: "provide_service, basis", msg: `duplicate purpose "provide_service"`},
 		{name: "SecurityCodeStorable", old: "        kind: plain\n", new: "        kind: plain\n      - {name: cvv, kind: security_code, storable: true}\n", at: "true}", msg: "R-PAY-1"},
+		// R-RET-3: anonymisation never keeps a direct identifier, and generalises only what it understands.
+		{name: "AnonymiseKeepsIdentifier", old: "        kind: plain\n", new: "        kind: plain\n      - {name: phone, kind: identifier, validator: cn_mobile, anonymise: keep}\n", at: "keep}", msg: "R-RET-3"},
+		{name: "AnonymiseProvinceOfIP", old: "        kind: plain\n", new: "        kind: plain\n      - {name: ip, kind: identifier, validator: ip, anonymise: province}\n", at: "province}", msg: "cn_resident_id"},
+		{name: "AnonymiseUnknownMethod", old: "        kind: plain\n", new: "        kind: plain\n      - {name: note, kind: plain, anonymise: blur}\n", at: "blur}", msg: "must be one of"},
 		{name: "RegionOutsideMainland", old: "regions: [cn-north]", new: "regions: [cn-north, hk-central]", at: "hk-central", msg: "outside mainland China"},
 		{name: "MarketingNotUnsubscribable", old: "  - name: service\n", new: "  - name: newsletter\n", at: "false\n    rids: [R-COM-1]", msg: "R-COM-1"},
 		{name: "RetainedUseNeedsLegalDuty", old: "    service: true\n", new: "    service: true\n    retained_use: true\n", at: "contract\n        rids: [R-PUR-1]", msg: "must be legal_duty"},

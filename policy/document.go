@@ -13,6 +13,8 @@ type Document struct {
 	Recipients   []Recipient    `json:"recipients,omitempty"`
 	MessageTypes []MessageType  `json:"message_types"`
 	Access       []AccessRule   `json:"access,omitempty"`
+	// AccessGrants limits supervised access (grants.go).
+	AccessGrants *AccessGrantsDecl `json:"access_grants,omitempty"`
 
 	// Where the document came from, so that Compile can point at lines too. Both are empty for
 	// a document built in Go.
@@ -106,8 +108,11 @@ type Field struct {
 	// Validator names the check-digit or format rule the vault and the PI scanner apply.
 	Validator string `json:"validator,omitempty"`
 	// Storable defaults to true, and to false for a security code, which may never be true.
-	Storable *bool    `json:"storable,omitempty"`
-	RIDs     []string `json:"rids,omitempty"`
+	Storable *bool `json:"storable,omitempty"`
+	// Anonymise says what anonymisation keeps of the field (R-RET-3; docs/retention.md):
+	// drop (the default), keep, redact, year, province or ip_prefix.
+	Anonymise string   `json:"anonymise,omitempty"`
+	RIDs      []string `json:"rids,omitempty"`
 }
 
 // IsStorable reports whether values of the field may be written anywhere.

@@ -34,6 +34,7 @@ func validate(r *reporter, d *Document) {
 	v.recipients()
 	v.messageTypes()
 	v.accessRules()
+	v.accessGrants()
 }
 
 // rids checks that an entry cites requirements, and only ones in the catalogue.
@@ -217,8 +218,43 @@ func (v *validator) fields(path string, fields []Field) {
 		if f.Kind == KindSecurityCode && f.Storable != nil && *f.Storable {
 			v.r.at(childPath(p, "storable"), "field %q is a security code, which is never stored (R-PAY-1)", f.Name)
 		}
+		if msg := anonymiseMismatch(f); msg != "" {
+			v.r.at(childPath(p, "anonymise"), "field %q: %s (R-RET-3)", f.Name, msg)
+		}
 	}
 }
+
+// anonymiseMismatch says why a field's anonymisation method cannot anonymise it, or "".
+// A direct identifier is never kept; a generalisation applies only to the values it
+// understands.
+func anonymiseMismatch(f Field) string {
+	switch f.Anonymise {
+	case "", AnonymiseDrop:
+	case AnonymiseKeep, AnonymiseRedact, AnonymiseYear:
+		if f.Kind != KindPlain || f.Validator != "" {
+			return "only a plain field without a validator can be kept, redacted or reduced to its year; an identifier is dropped or generalised"
+		}
+	case AnonymiseProvince:
+		if f.Validator != "cn_resident_id" {
+			return "province applies only to resident ID numbers (validator cn_resident_id)"
+		}
+	case AnonymiseIPPrefix:
+		if f.Validator != "ip" {
+			return "ip_prefix applies only to IP addresses (validator ip)"
+		}
+	}
+	return ""
+}
+
+// Anonymisation methods of a field (Field.Anonymise).
+const (
+	AnonymiseDrop     = "drop"      // removed
+	AnonymiseKeep     = "keep"      // kept as is: only for values that say nothing of a person
+	AnonymiseRedact   = "redact"    // free text with every PI the scanner finds replaced by its type
+	AnonymiseYear     = "year"      // a date (YYYY-MM-DD) reduced to its year
+	AnonymiseProvince = "province"  // a resident ID number reduced to its province code (GB/T 2260)
+	AnonymiseIPPrefix = "ip_prefix" // an IPv4 address reduced to its /16, an IPv6 address to its /32
+)
 
 func (v *validator) retention(path string, ret Retention) {
 	for _, s := range []struct {

@@ -28,9 +28,9 @@ func (s *Service) Info(ctx context.Context, id string) (*Subject, error) {
 	return s.Store.Subject(ctx, id)
 }
 
-// ContactEmail returns the e-mail address on record for a live subject: its profile's, or
+// RequestAddress returns the e-mail address on record for a live subject: its profile's, or
 // else the first e-mail field of its records. "" when there is none.
-func (s *Service) ContactEmail(ctx context.Context, id string) (string, error) {
+func (s *Service) RequestAddress(ctx context.Context, id string) (string, error) {
 	sub, err := s.loadSubject(ctx, auth.System, id)
 	if err != nil {
 		return "", err

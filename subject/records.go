@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"custos.dev/custos"
+	"custos.dev/custos/auditlog"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/consent"
 	"custos.dev/custos/policy"
@@ -156,6 +157,22 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 	if rec.PIIFound != "" {
 		_ = json.Unmarshal([]byte(rec.PIIFound), &view.PIIFound)
 	}
+	// Where the policy makes the caller need the customer's grant (R-RES-2, R-SUP-1), the
+	// grant is confirmed in the database for every read, masked or not, so that a grant
+	// that ended on any instance refuses the very next read.
+	abroad := location == "abroad"
+	role, _ := policy.ParseRole(string(by.Role))
+	needGrant := s.Policy.GrantRequired(role, cat, abroad)
+	var grantID string
+	if needGrant && s.Grants != nil {
+		if grantID, err = s.Grants.Confirm(ctx, by, sub.TenantID, category, purpose, s.now()); err != nil {
+			return nil, err
+		}
+	}
+	if needGrant && grantID == "" && purpose == "" {
+		// Even the masked form shows something of the data: no grant, no access.
+		return nil, s.deny(ctx, by, sub, s.Policy.GrantDenial(role, cat, abroad), category, "")
+	}
 	var redactedOnly bool
 	var d policy.Decision
 	if purpose != "" {
@@ -171,17 +188,11 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 		if err != nil {
 			return nil, err
 		}
-		q.ActorAbroad = location == "abroad"
+		q.ActorAbroad = abroad
+		q.HasGrant = grantID != ""
 		d = s.Policy.Decide(&q)
 		if !d.Allow {
-			if d.Sensitive {
-				ev := event(by, "decision.deny", sub.TenantID, subjectID, "record/"+subjectID+"/"+category, d.RID)
-				ev.Details = map[string]string{"category": category, "purpose": purpose, "reason": d.Reason.String()}
-				if _, err := s.Store.Append(ctx, ev); err != nil {
-					return nil, err
-				}
-			}
-			return nil, &DeniedError{Decision: d}
+			return nil, s.deny(ctx, by, sub, d, category, purpose)
 		}
 		view.Masked, view.Purpose, view.Decision = false, purpose, &d
 		redactedOnly = s.Policy.Redacted(cat, p)
@@ -206,6 +217,13 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 			f, _ := s.Policy.Field(cat, name)
 			view.Fields[name] = maskField(f, v)
 		}
+		if grantID != "" {
+			ev := event(by, "record.read_masked", sub.TenantID, subjectID, "record/"+subjectID+"/"+category, grantRIDs(abroad)...)
+			ev.Details = map[string]string{"category": category, "grant": grantID}
+			if err := s.recordGrantRead(ctx, by, sub, grantID, category, "", true, s.Policy.Sensitive(cat), ev); err != nil {
+				return nil, err
+			}
+		}
 		return view, nil
 	}
 	// Every unmasked read is audited with its purpose, before the data leaves.
@@ -214,10 +232,45 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 	if view.Redacted {
 		ev.Details["redacted"] = "true"
 	}
+	if grantID != "" {
+		// A read under the customer's grant is also listed to the customer (R-RES-2).
+		ev.RIDs = append(ev.RIDs, grantRIDs(abroad)...)
+		ev.Details["grant"] = grantID
+		if err := s.recordGrantRead(ctx, by, sub, grantID, category, purpose, false, d.Sensitive, ev); err != nil {
+			return nil, err
+		}
+		return view, nil
+	}
 	if _, err := s.Store.Append(ctx, ev); err != nil {
 		return nil, err
 	}
 	return view, nil
+}
+
+// grantRIDs are the requirements a read under a grant serves.
+func grantRIDs(abroad bool) []string {
+	if abroad {
+		return []string{"R-RES-2", "R-RES-3", "R-SUP-1"}
+	}
+	return []string{"R-RES-2", "R-SUP-1"}
+}
+
+func (s *Service) recordGrantRead(ctx context.Context, by auth.Principal, sub *Subject, grantID, category, purpose string, masked, sensitive bool, ev *auditlog.Event) error {
+	return s.Grants.RecordRead(ctx, GrantRead{GrantID: grantID, By: by, TenantID: sub.TenantID, Category: category,
+		Purpose: purpose, Masked: masked, Sensitive: sensitive, SubjectIDs: []string{sub.ID}, At: s.now()}, ev)
+}
+
+// deny returns the error of a refused read, auditing it when the data is sensitive, as
+// every denial of sensitive data is.
+func (s *Service) deny(ctx context.Context, by auth.Principal, sub *Subject, d policy.Decision, category, purpose string) error {
+	if d.Sensitive {
+		ev := event(by, "decision.deny", sub.TenantID, sub.ID, "record/"+sub.ID+"/"+category, d.RID)
+		ev.Details = map[string]string{"category": category, "purpose": purpose, "reason": d.Reason.String()}
+		if _, err := s.Store.Append(ctx, ev); err != nil {
+			return err
+		}
+	}
+	return &DeniedError{Decision: d}
 }
 
 // DeniedError is a purpose the decision engine refused.
@@ -324,6 +377,11 @@ func (s *Service) Decide(ctx context.Context, by auth.Principal, location, subje
 		return policy.Decision{}, err
 	}
 	q.ActorAbroad = location == "abroad"
+	// The decision reads the grant from memory; the read that may follow confirms it in the
+	// database (GetRecord).
+	if s.Grants != nil && s.Policy.GrantRequired(q.Role, cat, q.ActorAbroad) {
+		q.HasGrant = s.Grants.Holds(by, sub.TenantID, cat, p, s.now())
+	}
 	d := s.Policy.Decide(&q)
 	if !d.Allow && d.Sensitive {
 		ev := event(by, "decision.deny", sub.TenantID, subjectID, "subject/"+subjectID, d.RID)

@@ -28,9 +28,15 @@ type Service struct {
 	Tokens   *vault.Tokenizer
 	Cache    *vault.KeyCache
 	Policy   *policy.Engine
+	// Grants answers for supervised access (R-RES-2, R-SUP-1); nil means no grant exists,
+	// so every access rule that requires one refuses.
+	Grants Grants
 	// Region is where this instance stores data (R-RES-1).
 	Region string
 	Now    func() time.Time
+	// Held, if set, says whether a legal hold suspends the subject's deletion (package
+	// retention); Erase refuses a held subject.
+	Held func(ctx context.Context, subjectID string) (bool, error)
 }
 
 func (s *Service) now() time.Time {
@@ -309,6 +315,15 @@ func (s *Service) Erase(ctx context.Context, by auth.Principal, id string) error
 	}
 	if !sub.ErasedAt.IsZero() {
 		return nil
+	}
+	if s.Held != nil {
+		held, err := s.Held(ctx, id)
+		if err != nil {
+			return err
+		}
+		if held {
+			return custos.Errorf(custos.KindConflict, "the subject is under a legal hold: nothing of it may be deleted until the hold ends")
+		}
 	}
 	// Destroying the key is the point of no return; the rest is housekeeping that a
 	// retry completes if it fails.

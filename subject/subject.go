@@ -86,6 +86,8 @@ type Store interface {
 	CreateSubject(ctx context.Context, s *Subject, tokens []LookupToken, ev *auditlog.Event) error
 	Subject(ctx context.Context, id string) (*Subject, error)
 	FindByToken(ctx context.Context, kind, token string) ([]string, error)
+	// SubjectsOfKind lists a tenant's subjects of one kind, erased ones included.
+	SubjectsOfKind(ctx context.Context, tenantID string, kind Kind) ([]*Subject, error)
 
 	// PutRecord inserts or replaces a record and its lookup tokens (replacing the tokens
 	// the record's category had); it reports whether the record is new.

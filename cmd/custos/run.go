@@ -49,6 +49,8 @@ Usage:
   custos audit verify     [--verifier-key KEY] [flags]
   custos vault rotate-kek [--retire] [flags]   rotate the vault's key-encryption key (servers stopped)
   custos scan             [--json] [--redact=mask|tag|token] [FILE...]
+  custos retention plan   [--until DATE] [--limit N] [--json] [flags]   what will be deleted or anonymised, when, why
+  custos retention sweep  [--batch N] [flags]                           delete or anonymise what is due now
   custos version
 
 Common flags (also CUSTOS_* variables and a --config YAML file; flags win):
@@ -57,6 +59,7 @@ Common flags (also CUSTOS_* variables and a --config YAML file; flags win):
   --db URL           PostgreSQL instead of SQLite (CUSTOS_DB)
   --audit-key FILE   audit signing key (CUSTOS_AUDIT_KEY, default DIR/audit-signing.key)
   --policy FILE      statement-as-code file (CUSTOS_POLICY, default embedded)
+  --retention-interval D  how often serve sweeps expired data (CUSTOS_RETENTION_INTERVAL, default 1m; 0: never)
   --config FILE      YAML config file (CUSTOS_CONFIG)
 `
 
@@ -82,6 +85,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.vault(ctx, rest)
 	case "scan":
 		return m.scan(ctx, rest)
+	case "retention":
+		return m.retention(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "custos", version)
 		return exitOK
@@ -119,6 +124,7 @@ func newFlags(m *Main, name string) *configFlags {
 		{"policy", "statement-as-code file"},
 		{"region", "storage region of this instance"},
 		{"audit-verify-interval", "how often to re-verify the audit log (0: never)"},
+		{"retention-interval", "how often the retention sweep runs (0: never)"},
 		{"smtp", "SMTP server HOST:PORT for outgoing mail"},
 		{"mail-from", "sender address of outgoing mail"},
 		{"mail-interval", "how often queued mail is delivered (0: never)"},
@@ -126,6 +132,8 @@ func newFlags(m *Main, name string) *configFlags {
 		{"public-url", "where subjects reach this server (download links), default http://ADDR"},
 		{"dsr-interval", "how often subject requests are swept (0: never)"},
 		{"webhook-retry-base", "first wait before a failed deletion instruction is retried"},
+		{"access-sweep-interval", "how often due access grants end and requests expire (0: never)"},
+		{"access-refresh-interval", "how often to reload the grant index changed by other instances (0: never)"},
 		{"log-level", "debug, info, warn or error"},
 		{"log-format", "json or text"},
 	} {
@@ -174,6 +182,16 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 			cfg.SMTP = v
 		case "mail-from":
 			cfg.MailFrom = v
+		case "access-sweep-interval", "access-refresh-interval":
+			d, perr := time.ParseDuration(v)
+			if perr != nil {
+				err = custos.FieldError(custos.KindInvalid, "--"+f.Name, "want a duration such as 1m")
+			}
+			if f.Name == "access-sweep-interval" {
+				cfg.AccessSweepInterval = d
+			} else {
+				cfg.AccessRefreshInterval = d
+			}
 		case "officer-email":
 			cfg.OfficerEmail = v
 		case "public-url":
@@ -204,6 +222,12 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 				err = custos.FieldError(custos.KindInvalid, "--audit-verify-interval", "want a duration such as 1h")
 			}
 			cfg.AuditVerifyInterval = d
+		case "retention-interval":
+			d, perr := time.ParseDuration(v)
+			if perr != nil {
+				err = custos.FieldError(custos.KindInvalid, "--retention-interval", "want a duration such as 1m")
+			}
+			cfg.RetentionInterval = d
 		}
 	})
 	if err != nil {

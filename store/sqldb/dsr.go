@@ -40,14 +40,7 @@ func (db *DB) Records(ctx context.Context, subjectID string) ([]subject.Record, 
 	return out, db.mapErr(rows.Err())
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-const requestCols = `id, type, subject_id, tenant_id, state, channel, by_actor, by_role, routed_to, instruction_at, params, payload,
+const dsrRequestCols = `id, type, subject_id, tenant_id, state, channel, by_actor, by_role, routed_to, instruction_at, params, payload,
 	received_at, verified_at, due_at, closed_at, step, reminded, locked, decline, answer, access_hash, version, updated_at`
 
 func requestArgs(r *dsr.Request) ([]any, error) {
@@ -66,9 +59,7 @@ func requestArgs(r *dsr.Request) ([]any, error) {
 		Micros(r.ClosedAt), r.Step, reminded, b2i(r.Locked), decline, r.Answer, r.AccessHash, r.Version, Micros(r.UpdatedAt)}, nil
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanRequest(s scanner) (*dsr.Request, error) {
+func scanDSRRequest(s scanner) (*dsr.Request, error) {
 	var r dsr.Request
 	var typ, state, params, decline string
 	var instr, recv, ver, due, closed, updated int64
@@ -102,7 +93,7 @@ func (db *DB) CreateRequest(ctx context.Context, c *dsr.Change) error {
 	return db.Transact(ctx, func(tx *sql.Tx) error {
 		c.Request.Version = 1
 		args[22] = int64(1)
-		if _, err := tx.ExecContext(ctx, db.Q("INSERT INTO dsr_requests ("+requestCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, db.Q("INSERT INTO dsr_requests ("+dsrRequestCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...); err != nil {
 			return db.mapErr(fmt.Errorf("insert request: %w", err))
 		}
 		return db.writeChange(ctx, tx, c)
@@ -117,7 +108,7 @@ func (db *DB) UpdateRequest(ctx context.Context, c *dsr.Change) error {
 		return custos.Internal(err)
 	}
 	err = db.Transact(ctx, func(tx *sql.Tx) error {
-		set := strings.Split(strings.ReplaceAll(requestCols, "\n\t", " "), ", ")
+		set := strings.Split(strings.ReplaceAll(dsrRequestCols, "\n\t", " "), ", ")
 		var b strings.Builder
 		vals := []any{}
 		for i, col := range set {
@@ -205,7 +196,7 @@ func (db *DB) insertHistory(ctx context.Context, tx *sql.Tx, hs []dsr.History) e
 
 // Request reads a request.
 func (db *DB) Request(ctx context.Context, id string) (*dsr.Request, error) {
-	r, err := scanRequest(db.R.QueryRowContext(ctx, db.Q("SELECT "+requestCols+" FROM dsr_requests WHERE id = ?"), id))
+	r, err := scanDSRRequest(db.R.QueryRowContext(ctx, db.Q("SELECT "+dsrRequestCols+" FROM dsr_requests WHERE id = ?"), id))
 	if err != nil {
 		return nil, db.mapErr(err)
 	}
@@ -220,7 +211,7 @@ func (db *DB) queryRequests(ctx context.Context, q string, args ...any) ([]dsr.R
 	defer rows.Close()
 	var out []dsr.Request
 	for rows.Next() {
-		r, err := scanRequest(rows)
+		r, err := scanDSRRequest(rows)
 		if err != nil {
 			return nil, db.mapErr(err)
 		}
@@ -251,7 +242,7 @@ func (db *DB) Requests(ctx context.Context, f dsr.Filter) ([]dsr.Request, error)
 		where = append(where, "subject_id = ?")
 		args = append(args, f.SubjectID)
 	}
-	q := "SELECT " + requestCols + " FROM dsr_requests"
+	q := "SELECT " + dsrRequestCols + " FROM dsr_requests"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -263,7 +254,7 @@ func (db *DB) Requests(ctx context.Context, f dsr.Filter) ([]dsr.Request, error)
 
 // OpenRequests lists the requests fulfilment still works on.
 func (db *DB) OpenRequests(ctx context.Context, limit int) ([]dsr.Request, error) {
-	return db.queryRequests(ctx, "SELECT "+requestCols+" FROM dsr_requests WHERE state IN ('verified', 'in_progress') ORDER BY due_at, id LIMIT ?", limit)
+	return db.queryRequests(ctx, "SELECT "+dsrRequestCols+" FROM dsr_requests WHERE state IN ('verified', 'in_progress') ORDER BY due_at, id LIMIT ?", limit)
 }
 
 // RequestHistory reads a request's steps in order.

@@ -1,0 +1,46 @@
+package jobs
+
+import (
+	"context"
+
+	"github.com/riverqueue/river"
+)
+
+// AccessSweepArgs asks for one sweep of supervised access: pending requests past their
+// time expire, grants past their end or whose approver lost the role end, and the customer
+// is told (R-RES-2, R-SUP-1). Unique while pending or running, so sweeps never overlap;
+// reads were already refused by then, the sweep makes the end official.
+type AccessSweepArgs struct{}
+
+func (AccessSweepArgs) Kind() string { return "access_sweep" }
+
+func (AccessSweepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
+}
+
+type accessSweepWorker struct {
+	river.WorkerDefaults[AccessSweepArgs]
+	sweep func(ctx context.Context) error
+}
+
+func (w *accessSweepWorker) Work(ctx context.Context, _ *river.Job[AccessSweepArgs]) error {
+	return w.sweep(ctx)
+}
+
+// addAccessSweep registers the sweep's worker and, with an interval, its periodic job.
+func addAccessSweep(workers *river.Workers, periodic []*river.PeriodicJob, svc Services, cfg Config) ([]*river.PeriodicJob, error) {
+	if svc.AccessSweep == nil {
+		return periodic, nil
+	}
+	if err := river.AddWorkerSafely(workers, &accessSweepWorker{sweep: svc.AccessSweep}); err != nil {
+		return nil, err
+	}
+	if cfg.AccessSweepInterval > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(
+			river.PeriodicInterval(cfg.AccessSweepInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return AccessSweepArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true},
+		))
+	}
+	return periodic, nil
+}
