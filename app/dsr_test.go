@@ -65,9 +65,14 @@ const officer = "officer.pipo@custos.test"
 
 func newDSREnv(t *testing.T, engine string) *dsrEnv {
 	t.Helper()
-	mp := mailpittest.Start(t)
+	return newDSREnvAt(t, engine, t.TempDir(), mailpittest.Start(t))
+}
+
+// newDSREnvAt opens the app on an existing data folder (a restart) with a given mailpit.
+func newDSREnvAt(t *testing.T, engine, data string, mp *mailpittest.Server) *dsrEnv {
+	t.Helper()
 	cfg := app.DefaultConfig()
-	cfg.Data = t.TempDir()
+	cfg.Data = data
 	if engine == "postgres" {
 		cfg.DB = pgtest.Schema(t)
 	}

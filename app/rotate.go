@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"custos.dev/custos/dsr"
 	"custos.dev/custos/store/sqldb"
 	"custos.dev/custos/vault"
 )
@@ -45,30 +47,45 @@ func (a *App) RotateVaultKEK(ctx context.Context, retire bool) (RotationReport, 
 	if err != nil {
 		return rep, err
 	}
+	// Everything the KEK wraps: the subjects' (and system) keys in the key store, and the
+	// recipient endpoints' keys in the data store.
+	sources := []wrappedKeys{
+		{all: keys.AllKeys, replace: keys.ReplaceKey},
+		{
+			all: func(ctx context.Context, fn func(id string, w []byte) error) error {
+				return a.db.EndpointKeys(ctx, func(r string, w []byte) error { return fn(dsr.EndpointKeyID(r), w) })
+			},
+			replace: func(ctx context.Context, id string, old, w []byte) error {
+				return a.db.ReplaceEndpointKey(ctx, strings.TrimPrefix(id, dsr.EndpointKeyID("")), old, w)
+			},
+		},
+	}
 	type pair struct {
 		id           string
 		old, wrapped []byte
 	}
-	var todo []pair
-	if err := keys.AllKeys(ctx, func(id string, w []byte) error {
-		nw, err := kek.Rewrap(id, w)
-		if err != nil {
-			return fmt.Errorf("re-wrap the key of %s: %w", id, err)
-		}
-		if bytes.Equal(nw, w) {
-			rep.Current++
+	for _, src := range sources {
+		var todo []pair
+		if err := src.all(ctx, func(id string, w []byte) error {
+			nw, err := kek.Rewrap(id, w)
+			if err != nil {
+				return fmt.Errorf("re-wrap the key of %s: %w", id, err)
+			}
+			if bytes.Equal(nw, w) {
+				rep.Current++
+				return nil
+			}
+			todo = append(todo, pair{id, w, nw})
 			return nil
-		}
-		todo = append(todo, pair{id, w, nw})
-		return nil
-	}); err != nil {
-		return rep, err
-	}
-	for _, p := range todo {
-		if err := keys.ReplaceKey(ctx, p.id, p.old, p.wrapped); err != nil {
+		}); err != nil {
 			return rep, err
 		}
-		rep.Rewrapped++
+		for _, p := range todo {
+			if err := src.replace(ctx, p.id, p.old, p.wrapped); err != nil {
+				return rep, err
+			}
+			rep.Rewrapped++
+		}
 	}
 	if retire {
 		retired, err := vault.RetireOldKEKs(rotated)
@@ -80,13 +97,15 @@ func (a *App) RotateVaultKEK(ctx context.Context, retire bool) (RotationReport, 
 			return rep, err
 		}
 		// Every stored key must open under what is left before the old keys go.
-		if err := keys.AllKeys(ctx, func(id string, w []byte) error {
-			if _, err := rk.Unwrap(id, w); err != nil {
-				return fmt.Errorf("the key of %s does not open under the new KEK alone; old keys kept", id)
+		for _, src := range sources {
+			if err := src.all(ctx, func(id string, w []byte) error {
+				if _, err := rk.Unwrap(id, w); err != nil {
+					return fmt.Errorf("the key of %s does not open under the new KEK alone; old keys kept", id)
+				}
+				return nil
+			}); err != nil {
+				return rep, err
 			}
-			return nil
-		}); err != nil {
-			return rep, err
 		}
 		if err := writeFileAtomic(path, retired); err != nil {
 			return rep, err
@@ -94,6 +113,12 @@ func (a *App) RotateVaultKEK(ctx context.Context, retire bool) (RotationReport, 
 		rep.Retired = true
 	}
 	return rep, nil
+}
+
+// wrappedKeys is one place that holds KEK-wrapped keys.
+type wrappedKeys struct {
+	all     func(ctx context.Context, fn func(id string, wrapped []byte) error) error
+	replace func(ctx context.Context, id string, old, wrapped []byte) error
 }
 
 // writeFileAtomic replaces path with data (mode 0600) through a synced temporary file and a

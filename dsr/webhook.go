@@ -173,7 +173,7 @@ func (s *Service) openEndpoint(ctx context.Context, recipient string) (*endpoint
 	if err != nil {
 		return nil, err
 	}
-	dk, err := s.Subjects.KEKForSecrets().Unwrap(endpointKeyID(recipient), e.Wrapped)
+	dk, err := s.Subjects.KEKForSecrets().Unwrap(EndpointKeyID(recipient), e.Wrapped)
 	if err != nil {
 		return nil, custos.Internal(fmt.Errorf("unwrap endpoint key of %s: %w", recipient, err))
 	}
@@ -184,7 +184,8 @@ func (s *Service) openEndpoint(ctx context.Context, recipient string) (*endpoint
 	return &endpointSecret{url: e.URL, secret: string(sec)}, nil
 }
 
-func endpointKeyID(recipient string) string { return "endpoint:" + recipient }
+// EndpointKeyID is the id under which a recipient endpoint's data key is wrapped by the KEK.
+func EndpointKeyID(recipient string) string { return "endpoint:" + recipient }
 func endpointAD(recipient string) []byte    { return []byte("webhook-secret\x00" + recipient) }
 
 // attempt calls the recipient once and returns the outcome to record.
@@ -281,7 +282,7 @@ func (s *Service) PutEndpoint(ctx context.Context, by auth.Principal, recipient,
 	if k, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(sec, SecretPrefix)); err != nil || !strings.HasPrefix(sec, SecretPrefix) || len(k) < 24 || len(k) > 64 {
 		return nil, "", custos.FieldError(custos.KindInvalid, "secret", "want whsec_ and base64 of 24 to 64 bytes (Standard Webhooks)")
 	}
-	wrapped, dk, err := s.Subjects.KEKForSecrets().NewDataKey(endpointKeyID(recipient))
+	wrapped, dk, err := s.Subjects.KEKForSecrets().NewDataKey(EndpointKeyID(recipient))
 	if err != nil {
 		return nil, "", custos.Internal(err)
 	}

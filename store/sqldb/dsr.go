@@ -495,3 +495,41 @@ func (db *DB) UseDownload(ctx context.Context, hash []byte, at time.Time, ev *au
 	})
 	return won, err
 }
+
+// EndpointKeys calls fn for every recipient endpoint's wrapped data key (KEK rotation
+// re-wraps them with the subjects' keys).
+func (db *DB) EndpointKeys(ctx context.Context, fn func(recipient string, wrapped []byte) error) error {
+	rows, err := db.R.QueryContext(ctx, "SELECT recipient, wrapped FROM recipient_endpoints ORDER BY recipient")
+	if err != nil {
+		return db.mapErr(err)
+	}
+	defer rows.Close()
+	type row struct {
+		r string
+		w []byte
+	}
+	var all []row
+	for rows.Next() {
+		var x row
+		if err := rows.Scan(&x.r, &x.w); err != nil {
+			return db.mapErr(err)
+		}
+		all = append(all, x)
+	}
+	if err := rows.Err(); err != nil {
+		return db.mapErr(err)
+	}
+	for _, x := range all {
+		if err := fn(x.r, x.w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReplaceEndpointKey swaps an endpoint's wrapped key for a re-wrapped one, only if it is
+// still the one read (an endpoint re-registered meanwhile keeps its new key).
+func (db *DB) ReplaceEndpointKey(ctx context.Context, recipient string, old, wrapped []byte) error {
+	_, err := db.W.ExecContext(ctx, db.Q("UPDATE recipient_endpoints SET wrapped = ? WHERE recipient = ? AND wrapped = ?"), wrapped, recipient, old)
+	return db.mapErr(err)
+}
