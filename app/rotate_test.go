@@ -32,9 +32,9 @@ func TestRotationKeepsWebhookSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The subject's key, the mail key and the endpoint's key.
-	if rep.Rewrapped != 3 || !rep.Retired {
-		t.Fatalf("rotation: %+v, want 3 keys re-wrapped and the old versions retired", rep)
+	// The subject's key, its three categories' keys, the mail key and the endpoint's key.
+	if rep.Rewrapped != 6 || !rep.Retired {
+		t.Fatalf("rotation: %+v, want 6 keys re-wrapped and the old versions retired", rep)
 	}
 	e.srv.Close()
 	e.a.Close()

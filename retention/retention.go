@@ -218,6 +218,11 @@ type Store interface {
 	// are destroyed, and marks them erased or anonymised.
 	FinishSubjects(ctx context.Context, subs []DueSubject, at time.Time, evs []*auditlog.Event) (int, error)
 	AnonymisedRecords(ctx context.Context, category string, limit int) ([]Anonymised, error)
+	// PendingKeyDestructions lists the category keys of deleted records still to be
+	// destroyed (DeleteRecords and AnonymiseRecords queue them in their transaction);
+	// KeysDestroyed clears them once destroyed.
+	PendingKeyDestructions(ctx context.Context, limit int) ([]string, error)
+	KeysDestroyed(ctx context.Context, keys []string) error
 
 	// DeclareTermination stores a termination and publishes its announcement.
 	DeclareTermination(ctx context.Context, t *Termination, ann *Announcement, ev *auditlog.Event) error
@@ -239,7 +244,9 @@ type Store interface {
 type Vault interface {
 	RecordFields(ctx context.Context, subjectID, category string) (map[string]string, error)
 	ContactEmail(ctx context.Context, subjectID string) (string, error)
-	ForgetKey(subjectID string)
+	// ForgetKey drops one key (a category's) from the cache; ForgetKeys all of a subject's.
+	ForgetKey(id string)
+	ForgetKeys(subjectID string)
 }
 
 // KeyDestroyer destroys subjects' data keys in the key store; destroying a key that is

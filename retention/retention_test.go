@@ -13,6 +13,7 @@ import (
 	"custos.dev/custos/auth"
 	"custos.dev/custos/policy"
 	"custos.dev/custos/retention"
+	"custos.dev/custos/subject"
 )
 
 const (
@@ -129,6 +130,20 @@ func TestSweepDeletesWhenEachPeriodEnds(t *testing.T) {
 		}
 		if got := e.categories(keep); len(got) != 1 {
 			t.Fatalf("an active subject lost records: %v", got)
+		}
+		// The deleted category's key is destroyed with it, so no backup of the record opens;
+		// the subject's own key and its other category's key stay (R-RET-3).
+		if e.hasKey(subject.CategoryKeyID(id, "registration_data")) {
+			t.Fatal("the deleted category's key survives")
+		}
+		if !e.hasKey(id) || !e.hasKey(subject.CategoryKeyID(id, "administrator_data")) {
+			t.Fatal("a key still needed was destroyed")
+		}
+		if n := e.count("SELECT COUNT(*) FROM pending_key_destructions"); n != 0 {
+			t.Fatalf("%d key destructions left pending", n)
+		}
+		if _, err := e.subjects.GetRecord(ctx, admin, "cn", id, "administrator_data", ""); err != nil {
+			t.Fatalf("the remaining category no longer reads: %v", err)
 		}
 		plan, err := e.ret.Schedule(ctx, officer, start.AddDate(5, 0, 0), 100)
 		if err != nil {
@@ -352,5 +367,33 @@ func TestConcurrentSweepsChangeOnce(t *testing.T) {
 			t.Errorf("%d erase events, want %d", got, n)
 		}
 		e.verify()
+	})
+}
+
+// A sweep killed after deleting records but before destroying their category keys leaves
+// the destructions queued; the next sweep destroys the keys (R-RET-3).
+func TestPendingKeyDestructionsSurviveACrash(t *testing.T) {
+	engines(t, func(t *testing.T, pg bool) {
+		e := newEnv(t, pg, nil)
+		tn := e.tenant("t")
+		id := e.subject(tn, "c@example.com", map[string]string{"administrator_data": adminRecord})
+		key := subject.CategoryKeyID(id, "administrator_data")
+		if !e.hasKey(key) {
+			t.Fatal("a record is sealed under its category's key")
+		}
+		// What a killed sweep leaves: the record gone, its key queued for destruction.
+		if _, err := e.db.W.Exec(e.db.Q("DELETE FROM records WHERE subject_id = ?"), id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.W.Exec(e.db.Q("INSERT INTO pending_key_destructions (key_id, created_at) VALUES (?, 0)"), key); err != nil {
+			t.Fatal(err)
+		}
+		e.sweep()
+		if e.hasKey(key) || !e.hasKey(id) {
+			t.Fatalf("after the next sweep: category key %v, subject key %v; want destroyed, kept", e.hasKey(key), e.hasKey(id))
+		}
+		if n := e.count("SELECT COUNT(*) FROM pending_key_destructions"); n != 0 {
+			t.Fatalf("%d still pending", n)
+		}
 	})
 }

@@ -37,6 +37,10 @@ func (s *Service) Sweep(ctx context.Context) (Report, error) {
 			return rep, fmt.Errorf("retention sweep: %s %s: %w", r.category, r.state, err)
 		}
 	}
+	// Deleted records' category keys, including any a killed sweep left behind.
+	if err := s.destroyPendingKeys(ctx); err != nil {
+		return rep, fmt.Errorf("retention sweep: destroy keys: %w", err)
+	}
 	if err := s.finishSubjects(ctx, now, &rep); err != nil {
 		return rep, fmt.Errorf("retention sweep: erase subjects: %w", err)
 	}
@@ -135,6 +139,32 @@ func randomID() string {
 	return "an_" + hex.EncodeToString(b[:])
 }
 
+// destroyPendingKeys destroys the category keys of records already deleted: the record's
+// ciphertext may live on in backups, and without its key it opens no more (R-RET-3).
+func (s *Service) destroyPendingKeys(ctx context.Context) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		keys, err := s.Store.PendingKeyDestructions(ctx, s.batch())
+		if err != nil || len(keys) == 0 {
+			return err
+		}
+		if err := s.Keys.DestroyKeys(ctx, keys); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			s.Vault.ForgetKey(k)
+		}
+		if err := s.Store.KeysDestroyed(ctx, keys); err != nil {
+			return err
+		}
+		if len(keys) < s.batch() {
+			return nil
+		}
+	}
+}
+
 // finishSubjects destroys the keys of subjects with nothing left and marks them gone.
 // The key goes first: once it is destroyed nothing of the subject decrypts, and a sweep
 // killed before the mark finds the subject again and finishes it.
@@ -166,7 +196,7 @@ func (s *Service) finishSubjects(ctx context.Context, now time.Time, rep *Report
 			return err
 		}
 		for _, id := range ids {
-			s.Vault.ForgetKey(id)
+			s.Vault.ForgetKeys(id)
 		}
 		n, err := s.Store.FinishSubjects(ctx, subs, now, evs)
 		if err != nil {

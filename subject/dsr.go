@@ -93,12 +93,14 @@ func (s *Service) Decrypted(ctx context.Context, id string) (*Decrypted, error) 
 	if err != nil {
 		return nil, err
 	}
-	dk, err := s.dataKey(ctx, id)
-	if err != nil {
-		return nil, err
-	}
 	out := &Decrypted{Subject: *sub, Profile: p, Records: make([]DecryptedRecord, 0, len(recs))}
 	for _, r := range recs {
+		dk, err := s.recordKey(ctx, &r)
+		if custos.KindOf(err) == custos.KindNotFound {
+			continue // deleted by retention a moment ago
+		} else if err != nil {
+			return nil, err
+		}
 		plain, err := dk.Open(r.Sealed, recordAD(id, r.Category))
 		if err != nil {
 			return nil, custos.Internal(fmt.Errorf("open record %s/%s: %w", id, r.Category, err))
@@ -125,7 +127,7 @@ func (s *Service) Correct(ctx context.Context, by auth.Principal, subjectID, cat
 		if !rec.VerifiedAt.IsZero() {
 			return custos.FieldError(custos.KindUnprocessable, "category", "verified registration data cannot be changed by its subject (R-DSR-2)")
 		}
-		dk, err := s.dataKey(ctx, subjectID)
+		dk, err := s.recordKey(ctx, rec)
 		if err != nil {
 			return err
 		}

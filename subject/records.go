@@ -72,7 +72,7 @@ func (s *Service) PutRecord(ctx context.Context, by auth.Principal, subjectID, c
 		}
 		action, rids = "record.override_verified", []string{"R-DSR-2", "R-PUR-3"}
 	}
-	dk, err := s.dataKey(ctx, subjectID)
+	dk, err := s.categoryKey(ctx, subjectID, category)
 	if err != nil {
 		return false, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) PutRecord(ctx context.Context, by auth.Principal, subjectID, c
 	}
 	sort.Strings(names)
 	now := s.now()
-	r := &Record{SubjectID: subjectID, Category: category, Region: s.Region, Sealed: sealed, Redacted: redacted,
+	r := &Record{SubjectID: subjectID, Category: category, Region: s.Region, Sealed: sealed, Redacted: redacted, KeyScope: KeyScopeCategory,
 		PIIFound: in.foundJSON(), CreatedAt: now, UpdatedAt: now}
 	if old != nil {
 		r.CreatedAt, r.VerifiedAt = old.CreatedAt, old.VerifiedAt
@@ -197,7 +197,7 @@ func (s *Service) GetRecord(ctx context.Context, by auth.Principal, location, su
 		view.Masked, view.Purpose, view.Decision = false, purpose, &d
 		redactedOnly = s.Policy.Redacted(cat, p)
 	}
-	dk, err := s.dataKey(ctx, subjectID)
+	dk, err := s.recordKey(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func (s *Service) VerifyRealName(ctx context.Context, by auth.Principal, tenantI
 	} else if err != nil {
 		return err
 	}
-	dk, err := s.dataKey(ctx, subjectID)
+	dk, err := s.recordKey(ctx, rec)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func (s *Service) RecordFields(ctx context.Context, subjectID, category string) 
 	if err != nil {
 		return nil, err
 	}
-	dk, err := s.dataKey(ctx, subjectID)
+	dk, err := s.recordKey(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -51,5 +51,6 @@ func (s *Service) ContactEmail(ctx context.Context, subjectID string) (string, e
 	return p.Email, nil
 }
 
-// ForgetKey drops a subject's key from the cache, once the key store destroyed it.
-func (s *Service) ForgetKey(subjectID string) { s.Cache.Forget(subjectID) }
+// ForgetKey drops a key (a subject's, or a category's: CategoryKeyID) from the cache, once
+// the key store destroyed it. ForgetKeys drops all of a subject's.
+func (s *Service) ForgetKey(id string) { s.Cache.Forget(id) }

@@ -327,9 +327,10 @@ func (s *Service) Erase(ctx context.Context, by auth.Principal, id string) error
 	}
 	// Destroying the key is the point of no return; the rest is housekeeping that a
 	// retry completes if it fails.
+	// DestroyKey takes the subject's key and every category key with it.
 	if err := s.Keys.DestroyKey(ctx, id); err != nil && custos.KindOf(err) != custos.KindNotFound {
 		return err
 	}
-	s.Cache.Forget(id)
+	s.ForgetKeys(id)
 	return s.Store.EraseSubject(ctx, id, s.now(), event(by, "subject.erase", sub.TenantID, id, "subject/"+id, "R-RET-3", "R-DSR-4"))
 }

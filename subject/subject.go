@@ -65,10 +65,24 @@ type Record struct {
 	// type; PIIFound is the JSON map of field → PI types found (no values).
 	Redacted   []byte
 	PIIFound   string
+	// KeyScope says which data key sealed the record: KeyScopeCategory (the key of this
+	// subject's category) or KeyScopeSubject (the subject's key; records written before
+	// category keys existed).
+	KeyScope   string
 	VerifiedAt time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
+
+// Key scopes of a record.
+const (
+	KeyScopeSubject  = "subject"
+	KeyScopeCategory = "category"
+)
+
+// CategoryKeyID is the key-store id of the data key sealing one category of a subject's
+// records. Destroying it deletes that category everywhere, backups included.
+func CategoryKeyID(subjectID, category string) string { return subjectID + "/" + category }
 
 // LookupToken finds a subject by a keyed token of one of its identifiers.
 type LookupToken struct {

@@ -319,8 +319,8 @@ func TestVaultRotateKEK(t *testing.T) {
 	srv.stop(t)
 	before, _ := os.ReadFile(filepath.Join(data, "vault-kek.json"))
 	out, errOut, code := run(t, bin, "vault", "rotate-kek", "--retire", "--data", data)
-	// Two keys: the subject's and the mail outbox's.
-	if code != 0 || !strings.Contains(out, "2 data keys re-wrapped") || !strings.Contains(out, "retired") {
+	// Three keys: the subject's, its administrator_data category's and the mail outbox's.
+	if code != 0 || !strings.Contains(out, "3 data keys re-wrapped") || !strings.Contains(out, "retired") {
 		t.Fatalf("rotate: %d %s %s", code, out, errOut)
 	}
 	after, _ := os.ReadFile(filepath.Join(data, "vault-kek.json"))

@@ -21,7 +21,7 @@ var (
 
 // Records lists a subject's records, through the primary key (subject_id, category).
 func (db *DB) Records(ctx context.Context, subjectID string) ([]subject.Record, error) {
-	rows, err := db.R.QueryContext(ctx, db.Q(`SELECT category, region, sealed, redacted, pii_found, verified_at, created_at, updated_at
+	rows, err := db.R.QueryContext(ctx, db.Q(`SELECT category, region, sealed, redacted, pii_found, key_scope, verified_at, created_at, updated_at
 		FROM records WHERE subject_id = ? ORDER BY category`), subjectID)
 	if err != nil {
 		return nil, db.mapErr(err)
@@ -31,7 +31,7 @@ func (db *DB) Records(ctx context.Context, subjectID string) ([]subject.Record, 
 	for rows.Next() {
 		r := subject.Record{SubjectID: subjectID}
 		var verified, created, updated int64
-		if err := rows.Scan(&r.Category, &r.Region, &r.Sealed, &r.Redacted, &r.PIIFound, &verified, &created, &updated); err != nil {
+		if err := rows.Scan(&r.Category, &r.Region, &r.Sealed, &r.Redacted, &r.PIIFound, &r.KeyScope, &verified, &created, &updated); err != nil {
 			return nil, db.mapErr(err)
 		}
 		r.VerifiedAt, r.CreatedAt, r.UpdatedAt = FromMicros(verified), FromMicros(created), FromMicros(updated)

@@ -34,9 +34,11 @@ func (k *Keys) Key(ctx context.Context, subjectID string) ([]byte, error) {
 	return wrapped, k.DB.mapErr(err)
 }
 
-// DestroyKey deletes a subject's key and scrubs it from the store's files.
+// DestroyKey deletes a subject's key, with the keys of its record categories
+// ("<id>/<category>"), and scrubs them from the store's files.
 func (k *Keys) DestroyKey(ctx context.Context, subjectID string) error {
-	res, err := k.DB.W.ExecContext(ctx, k.DB.Q("DELETE FROM subject_keys WHERE subject_id = ?"), subjectID)
+	res, err := k.DB.W.ExecContext(ctx, k.DB.Q("DELETE FROM subject_keys WHERE subject_id = ? OR (subject_id >= ? AND subject_id < ?)"),
+		subjectID, subjectID+"/", subjectID+"0")
 	if err != nil {
 		return k.DB.mapErr(fmt.Errorf("destroy key: %w", err))
 	}

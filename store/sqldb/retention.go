@@ -13,6 +13,7 @@ import (
 	"custos.dev/custos"
 	"custos.dev/custos/auditlog"
 	"custos.dev/custos/retention"
+	"custos.dev/custos/subject"
 )
 
 var _ retention.Store = (*DB)(nil)
@@ -387,7 +388,66 @@ func (db *DB) deleteGroups(ctx context.Context, tx *sql.Tx, recs []retention.Due
 			}
 		}
 	}
-	return deleted, nil
+	keys := make([]string, len(deleted))
+	for j, i := range deleted {
+		keys[j] = subject.CategoryKeyID(recs[i].SubjectID, recs[i].Category)
+	}
+	return deleted, db.queueKeyDestructions(ctx, tx, keys, at)
+}
+
+// queueKeyDestructions records, in the deletion's own transaction, the category keys the
+// sweep must destroy next.
+func (db *DB) queueKeyDestructions(ctx context.Context, tx *sql.Tx, keys []string, at time.Time) error {
+	for start := 0; start < len(keys); start += 500 {
+		part := keys[start:min(start+500, len(keys))]
+		var q strings.Builder
+		q.WriteString("INSERT INTO pending_key_destructions (key_id, created_at) VALUES ")
+		args := make([]any, 0, 2*len(part))
+		for i, k := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?)")
+			args = append(args, k, Micros(at))
+		}
+		q.WriteString(" ON CONFLICT (key_id) DO NOTHING")
+		if _, err := tx.ExecContext(ctx, db.Q(q.String()), args...); err != nil {
+			return db.mapErr(fmt.Errorf("queue key destructions: %w", err))
+		}
+	}
+	return nil
+}
+
+// PendingKeyDestructions lists keys whose records are deleted and that are still to be
+// destroyed.
+func (db *DB) PendingKeyDestructions(ctx context.Context, limit int) ([]string, error) {
+	rows, err := db.R.QueryContext(ctx, db.Q("SELECT key_id FROM pending_key_destructions ORDER BY key_id LIMIT ?"), limit)
+	if err != nil {
+		return nil, db.mapErr(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, db.mapErr(err)
+		}
+		out = append(out, k)
+	}
+	return out, db.mapErr(rows.Err())
+}
+
+// KeysDestroyed clears keys from the pending list once the key store destroyed them.
+func (db *DB) KeysDestroyed(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	_, err := db.W.ExecContext(ctx, db.Q("DELETE FROM pending_key_destructions WHERE key_id IN ("+inList(len(keys))+")"), args...)
+	return db.mapErr(err)
 }
 
 // DeleteRecords deletes due records, with the events of those deleted, in one transaction.

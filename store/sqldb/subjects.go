@@ -115,15 +115,15 @@ func (db *DB) FindByToken(ctx context.Context, kind, token string) ([]string, er
 func (db *DB) PutRecord(ctx context.Context, r *subject.Record, tokens []subject.LookupToken, ev *auditlog.Event) (bool, error) {
 	var created bool
 	err := db.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.Q("UPDATE records SET region = ?, sealed = ?, redacted = ?, pii_found = ?, updated_at = ? WHERE subject_id = ? AND category = ?"),
-			r.Region, r.Sealed, r.Redacted, r.PIIFound, Micros(r.UpdatedAt), r.SubjectID, r.Category)
+		res, err := tx.ExecContext(ctx, db.Q("UPDATE records SET region = ?, sealed = ?, redacted = ?, pii_found = ?, key_scope = ?, updated_at = ? WHERE subject_id = ? AND category = ?"),
+			r.Region, r.Sealed, r.Redacted, r.PIIFound, keyScope(r), Micros(r.UpdatedAt), r.SubjectID, r.Category)
 		if err != nil {
 			return db.mapErr(fmt.Errorf("update record: %w", err))
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			created = true
-			if _, err := tx.ExecContext(ctx, db.Q(`INSERT INTO records (subject_id, category, region, sealed, redacted, pii_found, verified_at, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), r.SubjectID, r.Category, r.Region, r.Sealed, r.Redacted, r.PIIFound, Micros(r.VerifiedAt), Micros(r.CreatedAt), Micros(r.UpdatedAt)); err != nil {
+			if _, err := tx.ExecContext(ctx, db.Q(`INSERT INTO records (subject_id, category, region, sealed, redacted, pii_found, key_scope, verified_at, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), r.SubjectID, r.Category, r.Region, r.Sealed, r.Redacted, r.PIIFound, keyScope(r), Micros(r.VerifiedAt), Micros(r.CreatedAt), Micros(r.UpdatedAt)); err != nil {
 				return db.mapErr(fmt.Errorf("insert record: %w", err))
 			}
 		}
@@ -136,12 +136,19 @@ func (db *DB) PutRecord(ctx context.Context, r *subject.Record, tokens []subject
 	return created, err
 }
 
+func keyScope(r *subject.Record) string {
+	if r.KeyScope == "" {
+		return subject.KeyScopeSubject
+	}
+	return r.KeyScope
+}
+
 // Record reads a record.
 func (db *DB) Record(ctx context.Context, subjectID, category string) (*subject.Record, error) {
 	r := subject.Record{SubjectID: subjectID, Category: category}
 	var verified, created, updated int64
-	err := db.R.QueryRowContext(ctx, db.Q("SELECT region, sealed, redacted, pii_found, verified_at, created_at, updated_at FROM records WHERE subject_id = ? AND category = ?"),
-		subjectID, category).Scan(&r.Region, &r.Sealed, &r.Redacted, &r.PIIFound, &verified, &created, &updated)
+	err := db.R.QueryRowContext(ctx, db.Q("SELECT region, sealed, redacted, pii_found, key_scope, verified_at, created_at, updated_at FROM records WHERE subject_id = ? AND category = ?"),
+		subjectID, category).Scan(&r.Region, &r.Sealed, &r.Redacted, &r.PIIFound, &r.KeyScope, &verified, &created, &updated)
 	if err != nil {
 		return nil, db.mapErr(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"custos.dev/custos/auditlog"
@@ -169,13 +170,20 @@ func (k *Keys) DestroyKeys(ctx context.Context, subjectIDs []string) error {
 	if len(subjectIDs) == 0 {
 		return nil
 	}
-	for start := 0; start < len(subjectIDs); start += 500 {
-		ids := subjectIDs[start:min(start+500, len(subjectIDs))]
-		args := make([]any, len(ids))
-		for i, id := range ids {
-			args[i] = id
+	for start := 0; start < len(subjectIDs); start += 250 {
+		ids := subjectIDs[start:min(start+250, len(subjectIDs))]
+		args := make([]any, 0, 3*len(ids))
+		var q strings.Builder
+		q.WriteString("DELETE FROM subject_keys WHERE subject_id IN (" + inList(len(ids)) + ")")
+		for _, id := range ids {
+			args = append(args, id)
 		}
-		if _, err := k.DB.W.ExecContext(ctx, k.DB.Q("DELETE FROM subject_keys WHERE subject_id IN ("+inList(len(ids))+")"), args...); err != nil {
+		// With each subject's key, its category keys ("<id>/<category>").
+		for _, id := range ids {
+			q.WriteString(" OR (subject_id >= ? AND subject_id < ?)")
+			args = append(args, id+"/", id+"0")
+		}
+		if _, err := k.DB.W.ExecContext(ctx, k.DB.Q(q.String()), args...); err != nil {
 			return k.DB.mapErr(fmt.Errorf("destroy keys: %w", err))
 		}
 	}
