@@ -146,6 +146,9 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 				q |= len2 & (col>>2 | plain>>2 | (dot>>2)&pdot)
 				q |= len3 & (col>>3 | (dot>>3)&pdot | (plain>>3)&pw&(word>>3|pu))
 				q |= len4 & (col>>4 | (plain>>4)&pw&(word>>4|pu))
+				// Before ' ' or '-': one digit is never the first group of a
+				// grouped number, two only when more digits follow.
+				q |= len1&(c.sep>>1) | len2&(c.sep>>2)&(nd>>3)
 				// Quiet colons: not before ':', no hex digit on one side.
 				q |= col & (^col >> 1) &^ ((c.hex >> 1) & (c.hex<<1 | pHex)) &^ (1 << 63)
 				ev &^= q

@@ -77,6 +77,33 @@ func keywordBeforeRef(b []byte, start int) context {
 	return c
 }
 
+// matchEndingRef is matchEnding on the trie's edge lists.
+func matchEndingRef(b []byte, p int) *keyword {
+	node := kwRoot[lowerTab[b[p]]]
+	var best *keyword
+	for q := p; node != 0; {
+		nd := &kwTrie[node]
+		if k := nd.kw; k != nil {
+			if !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1]) {
+				best = k
+			}
+		}
+		q--
+		if q < 0 {
+			break
+		}
+		c := lowerTab[b[q]]
+		node = 0
+		for _, e := range nd.edges {
+			if e.c == c {
+				node = e.next
+				break
+			}
+		}
+	}
+	return best
+}
+
 // digitsEndRef is digitsEnd byte by byte.
 func digitsEndRef(b []byte, i, max int) int {
 	lim := len(b)
@@ -103,6 +130,11 @@ func checkHelpers(t *testing.T, b []byte) {
 	for p := range b {
 		if got, want := dateEnd(b, p), dateEndRef(b, p); got != want {
 			t.Fatalf("dateEnd(%q, %d) = %d, reference %d", b, p, got, want)
+		}
+	}
+	for p := range b {
+		if got, want := matchEnding(b, p), matchEndingRef(b, p); got != want {
+			t.Fatalf("matchEnding(%q, %d) = %v, reference %v", b, p, got, want)
 		}
 	}
 	for p := 0; p <= len(b); p++ {

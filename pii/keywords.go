@@ -119,6 +119,7 @@ func init() {
 			}
 		}
 	}
+	buildKwTable()
 }
 
 func addKeyword(k keyword) {
@@ -184,13 +185,88 @@ func jsonEscape(w string) string {
 	return string(out)
 }
 
+// The trie's edges, for matchEnding, as a cuckoo hash table: the edge
+// from node n on byte c is in one of the two slots of key n<<8|c (two
+// fields of the key times kwMul), each entry holding its key above
+// kwNodeBits and the next node below. A step looks at both slots and
+// keeps the one whose key matches, without a branch: walking edge lists
+// cost a mispredicted branch or more at every step. kwNodeKw is the
+// keyword ending at each node.
+const (
+	kwNodeBits  = 12
+	kwTableBits = 12
+	kwNodeMask  = 1<<kwNodeBits - 1
+	kwTableMask = 1<<kwTableBits - 1
+)
+
+var (
+	kwTable  [1 << kwTableBits]uint32
+	kwNodeKw [1 << kwNodeBits]*keyword
+	kwMul    uint32
+)
+
+// kwSlots returns the two slots of key.
+func kwSlots(key uint32) (uint32, uint32) {
+	h := key * kwMul
+	return h >> (32 - kwTableBits), h >> 8 & kwTableMask
+}
+
+// buildKwTable fills kwTable and kwNodeKw from the trie. Multipliers are
+// tried in a fixed order until every edge finds a place.
+func buildKwTable() {
+	if len(kwTrie) > 1<<kwNodeBits {
+		panic("pii: keyword trie too large")
+	}
+	for i := range kwTrie {
+		kwNodeKw[i] = kwTrie[i].kw
+	}
+	m := uint32(0x9e3779b1)
+	for attempt := 0; attempt < 1000; attempt++ {
+		kwMul = m | 1
+		m = m*0x27d4eb2f + 0x165667b1
+		if fillKwTable() {
+			return
+		}
+	}
+	panic("pii: no cuckoo table for the keyword trie")
+}
+
+func fillKwTable() bool {
+	kwTable = [1 << kwTableBits]uint32{}
+	for n, nd := range kwTrie {
+		for _, e := range nd.edges {
+			entry := (uint32(n)<<8|uint32(e.c))<<kwNodeBits | e.next
+			s, _ := kwSlots(entry >> kwNodeBits)
+			for kick := 0; entry != 0; kick++ {
+				if kick > 500 {
+					return false
+				}
+				s1, s2 := kwSlots(entry >> kwNodeBits)
+				switch {
+				case kwTable[s1] == 0:
+					s = s1
+				case kwTable[s2] == 0:
+					s = s2
+				case s == s1:
+					// Evict the entry in the other slot than the one this
+					// entry was just evicted from.
+					s = s2
+				default:
+					s = s1
+				}
+				entry, kwTable[s] = kwTable[s], entry
+			}
+		}
+	}
+	return true
+}
+
 // matchEnding returns the longest keyword whose last byte is b[p].
 func matchEnding(b []byte, p int) *keyword {
 	node := kwRoot[lowerTab[b[p]]]
 	var best *keyword
 	for q := p; node != 0; {
-		nd := &kwTrie[node]
-		if k := nd.kw; k != nil {
+		if k := kwNodeKw[node&kwNodeMask]; k != nil {
 			// "discard" is not "card"; "creditCard" is.
 			if !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1]) {
 				best = k
@@ -200,14 +276,15 @@ func matchEnding(b []byte, p int) *keyword {
 		if q < 0 {
 			break
 		}
-		c := lowerTab[b[q]]
-		node = 0
-		for _, e := range nd.edges {
-			if e.c == c {
-				node = e.next
-				break
-			}
-		}
+		// The edge on b[q], if there is one (kwSlots, by hand: inlined).
+		key := node<<8 | uint32(lowerTab[b[q]])
+		h := key * kwMul
+		e1, e2 := kwTable[h>>(32-kwTableBits)], kwTable[h>>8&kwTableMask]
+		// mN is all ones when entry N holds the key (keys are below 2^20),
+		// else 0: the compiler would branch on an if.
+		m1 := -((e1>>kwNodeBits ^ key - 1) >> 31)
+		m2 := -((e2>>kwNodeBits ^ key - 1) >> 31)
+		node = (e1&m1 | e2&m2) & kwNodeMask
 	}
 	return best
 }
