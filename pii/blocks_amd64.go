@@ -6,11 +6,17 @@ package pii
 // and the operating system support AVX2. Build with -tags purego to leave
 // it out and run the word loop.
 
-// classifyAVX2 fills out[k] with the classes of the 64 bytes at
-// src[64k:], for k < n.
+// classifyAVX2 fills index k+1 of the arrays of out with the classes of
+// the 64 bytes at src[64k:], for k < n.
 //
 //go:noescape
-func classifyAVX2(src *byte, out *blockBits, n int)
+func classifyAVX2(src *byte, out *batchBits, n int)
+
+// eventsAVX2 is eventsGeneric for n blocks, rounded up to a multiple of
+// four (c and out have room for eight).
+//
+//go:noescape
+func eventsAVX2(c *batchBits, out *batchEvents, n int)
 
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
@@ -36,9 +42,14 @@ func init() {
 	haveSIMD = hasAVX2()
 }
 
-func classifySIMD(b []byte, out []blockBits) {
-	if len(out) > 0 {
-		_ = b[64*len(out)-1]
-		classifyAVX2(&b[0], &out[0], len(out))
+func classifySIMD(b []byte, out *batchBits, n int) {
+	n = min(n, batchBlocks)
+	if n > 0 {
+		_ = b[64*n-1]
+		classifyAVX2(&b[0], out, n)
 	}
+}
+
+func eventsSIMD(c *batchBits, out *batchEvents, n int) {
+	eventsAVX2(c, out, min(n, batchBlocks))
 }
