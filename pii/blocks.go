@@ -259,7 +259,9 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			resume:
 				i = r
 				if k := uint(r - bs); k < 64 {
-					ev = (ev&^(1<<k-1) | d&(1<<k)) & live
+					// Where an examination that found nothing returns, at the
+					// start of a run, the run's own event stands, quiet or not.
+					ev = (ev&^(1<<k-1) | d&(d<<1|1)&(1<<k)) & live
 					continue
 				}
 				if r >= to || r >= base+64*nb {
