@@ -2,6 +2,7 @@ package pii
 
 import (
 	"fmt"
+	"sort"
 	"unicode/utf8"
 )
 
@@ -119,7 +120,7 @@ func init() {
 			}
 		}
 	}
-	buildKwTable()
+	buildKwBuckets()
 }
 
 func addKeyword(k keyword) {
@@ -185,108 +186,95 @@ func jsonEscape(w string) string {
 	return string(out)
 }
 
-// The trie's edges, for matchEnding, as a cuckoo hash table: the edge
-// from node n on byte c is in one of the two slots of key n<<8|c (two
-// fields of the key times kwMul), each entry holding its key above
-// kwNodeBits and the next node below. A step looks at both slots and
-// keeps the one whose key matches, without a branch: walking edge lists
-// cost a mispredicted branch or more at every step. kwNodeKw is the
-// keyword ending at each node.
-const (
-	kwNodeBits  = 12
-	kwTableBits = 12
-	kwNodeMask  = 1<<kwNodeBits - 1
-	kwTableMask = 1<<kwTableBits - 1
-)
+// matchEnding does not walk the trie: one step per byte is a chain of
+// dependent loads, a dozen for a JSON-escaped Chinese keyword. The
+// keywords of three bytes or more are in buckets by the hash of their
+// last three bytes, longest first, and compared whole with the bytes
+// before p (the loads do not depend on each other); the two-byte ones
+// are in kwTwo. The trie stays as the reference (helpers_test.go).
+const kwBucketBits = 12
 
 var (
-	kwTable  [1 << kwTableBits]uint32
-	kwNodeKw [1 << kwNodeBits]*keyword
-	kwMul    uint32
+	kwBucket [1<<kwBucketBits + 1]uint16 // bucket h is kwCands[kwBucket[h]:kwBucket[h+1]]
+	kwCands  []*keyword
+	kwTwo    []*keyword
 )
 
-// kwSlots returns the two slots of key.
-func kwSlots(key uint32) (uint32, uint32) {
-	h := key * kwMul
-	return h >> (32 - kwTableBits), h >> 8 & kwTableMask
-}
+// kwBucketOf is the bucket of a keyword whose last three (lower-case)
+// bytes are x, y, z.
+func kwBucketOf(x, y, z byte) int { return kwHash3(x, y, z) >> (16 - kwBucketBits) }
 
-// buildKwTable fills kwTable and kwNodeKw from the trie. Multipliers are
-// tried in a fixed order until every edge finds a place.
-func buildKwTable() {
-	if len(kwTrie) > 1<<kwNodeBits {
-		panic("pii: keyword trie too large")
-	}
+// buildKwBuckets fills the buckets with the keywords the trie holds:
+// the first of those with the same text.
+func buildKwBuckets() {
+	var all []*keyword
 	for i := range kwTrie {
-		kwNodeKw[i] = kwTrie[i].kw
-	}
-	m := uint32(0x9e3779b1)
-	for attempt := 0; attempt < 1000; attempt++ {
-		kwMul = m | 1
-		m = m*0x27d4eb2f + 0x165667b1
-		if fillKwTable() {
-			return
+		if k := kwTrie[i].kw; k != nil {
+			all = append(all, k)
 		}
 	}
-	panic("pii: no cuckoo table for the keyword trie")
+	// Longest first; equal lengths in a fixed order.
+	sort.SliceStable(all, func(i, j int) bool {
+		if len(all[i].text) != len(all[j].text) {
+			return len(all[i].text) > len(all[j].text)
+		}
+		return all[i].text < all[j].text
+	})
+	var buckets [1 << kwBucketBits][]*keyword
+	for _, k := range all {
+		n := len(k.text)
+		if n == 2 {
+			kwTwo = append(kwTwo, k)
+			continue
+		}
+		h := kwBucketOf(k.text[n-3], k.text[n-2], k.text[n-1])
+		buckets[h] = append(buckets[h], k)
+	}
+	for h := range buckets {
+		kwBucket[h] = uint16(len(kwCands))
+		kwCands = append(kwCands, buckets[h]...)
+	}
+	kwBucket[len(buckets)] = uint16(len(kwCands))
 }
 
-func fillKwTable() bool {
-	kwTable = [1 << kwTableBits]uint32{}
-	for n, nd := range kwTrie {
-		for _, e := range nd.edges {
-			entry := (uint32(n)<<8|uint32(e.c))<<kwNodeBits | e.next
-			s, _ := kwSlots(entry >> kwNodeBits)
-			for kick := 0; entry != 0; kick++ {
-				if kick > 500 {
-					return false
-				}
-				s1, s2 := kwSlots(entry >> kwNodeBits)
-				switch {
-				case kwTable[s1] == 0:
-					s = s1
-				case kwTable[s2] == 0:
-					s = s2
-				case s == s1:
-					// Evict the entry in the other slot than the one this
-					// entry was just evicted from.
-					s = s2
-				default:
-					s = s1
-				}
-				entry, kwTable[s] = kwTable[s], entry
+// matchEnding returns the longest keyword whose last byte is b[p].
+func matchEnding(b []byte, p int) *keyword {
+	if p >= 2 && p < len(b) {
+		h := kwBucketOf(lowerTab[b[p-2]], lowerTab[b[p-1]], lowerTab[b[p]])
+		for _, k := range kwCands[kwBucket[h]:kwBucket[h+1]] {
+			if q := p + 1 - len(k.text); q >= 0 && lowerEqual(b[q:p+1], k.text) && kwBoundary(b, k, q) {
+				return k
 			}
+		}
+	}
+	if p >= 1 && p < len(b) {
+		x, y := lowerTab[b[p-1]], lowerTab[b[p]]
+		for _, k := range kwTwo {
+			if k.text[0] == x && k.text[1] == y && kwBoundary(b, k, p-1) {
+				return k
+			}
+		}
+	}
+	return nil
+}
+
+// lowerEqual reports whether s, with ASCII capitals folded, is t.
+func lowerEqual(s []byte, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := range len(t) {
+		if lowerTab[s[i]] != t[i] {
+			return false
 		}
 	}
 	return true
 }
 
-// matchEnding returns the longest keyword whose last byte is b[p].
-func matchEnding(b []byte, p int) *keyword {
-	node := kwRoot[lowerTab[b[p]]]
-	var best *keyword
-	for q := p; node != 0; {
-		if k := kwNodeKw[node&kwNodeMask]; k != nil {
-			// "discard" is not "card"; "creditCard" is.
-			if !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1]) {
-				best = k
-			}
-		}
-		q--
-		if q < 0 {
-			break
-		}
-		// The edge on b[q], if there is one (kwSlots, by hand: inlined).
-		key := node<<8 | uint32(lowerTab[b[q]])
-		h := key * kwMul
-		e1, e2 := kwTable[h>>(32-kwTableBits)], kwTable[h>>8&kwTableMask]
-		// mN is all ones when entry N holds the key (keys are below 2^20),
-		// else 0: the compiler would branch on an if.
-		m1 := -((e1>>kwNodeBits ^ key - 1) >> 31)
-		m2 := -((e2>>kwNodeBits ^ key - 1) >> 31)
-		node = (e1&m1 | e2&m2) & kwNodeMask
-	}
-	return best
+// kwBoundary reports whether keyword k, found at b[q:], stands on its
+// own: "discard" is not "card"; "creditCard" is.
+func kwBoundary(b []byte, k *keyword, q int) bool {
+	return !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1])
 }
 
 // kwWindow is how far before a candidate the keyword search looks: about
