@@ -26,6 +26,31 @@ VEC(c2e, 0x2e2e2e2e2e2e2e2e)   // '.'
 VEC(c2d, 0x2d2d2d2d2d2d2d2d)   // '-'
 VEC(c75, 0x7575757575757575)   // 'u'
 
+// VEC64 is VEC for the 64-byte registers of classifyAVX512.
+#define VEC64(name, b) \
+	DATA name<>+0(SB)/8, $b; \
+	DATA name<>+8(SB)/8, $b; \
+	DATA name<>+16(SB)/8, $b; \
+	DATA name<>+24(SB)/8, $b; \
+	DATA name<>+32(SB)/8, $b; \
+	DATA name<>+40(SB)/8, $b; \
+	DATA name<>+48(SB)/8, $b; \
+	DATA name<>+56(SB)/8, $b; \
+	GLOBL name<>(SB), RODATA|NOPTR, $64
+
+VEC64(z30, 0x3030303030303030)   // '0'
+VEC64(z09, 0x0909090909090909)   // 9
+VEC64(z3a, 0x3a3a3a3a3a3a3a3a)   // ':'
+VEC64(z40, 0x4040404040404040)   // '@'
+VEC64(z20, 0x2020202020202020)   // ' ', and the lower-case bit
+VEC64(z61, 0x6161616161616161)   // 'a'
+VEC64(z05, 0x0505050505050505)   // 'f'-'a'
+VEC64(z19, 0x1919191919191919)   // 'z'-'a'
+VEC64(z5f, 0x5f5f5f5f5f5f5f5f)   // '_'
+VEC64(z2e, 0x2e2e2e2e2e2e2e2e)   // '.'
+VEC64(z2d, 0x2d2d2d2d2d2d2d2d)   // '-'
+VEC64(z75, 0x7575757575757575)   // 'u'
+
 // The arrays of batchBits: nine uint64 each, block k at index k+1.
 #define DIG 8
 #define COLON 80
@@ -136,6 +161,75 @@ loop:
 	VZEROUPPER
 
 done:
+	RET
+
+// func classifyAVX512(src *byte, out *batchBits, n int)
+//
+// classifyAVX2 with AVX-512 (F and BW): a whole block in one register,
+// each class a compare into a mask register, stored as it is.
+// Z0 holds the block, Z1 and Z2 are scratch, Z16-Z27 constants.
+TEXT ·classifyAVX512(SB), NOSPLIT, $0-24
+	MOVQ src+0(FP), SI
+	MOVQ out+8(FP), DI
+	MOVQ n+16(FP), CX
+	TESTQ CX, CX
+	JLE done512
+	VMOVDQU64 z30<>(SB), Z16
+	VMOVDQU64 z09<>(SB), Z17
+	VMOVDQU64 z3a<>(SB), Z18
+	VMOVDQU64 z40<>(SB), Z19
+	VMOVDQU64 z20<>(SB), Z20
+	VMOVDQU64 z61<>(SB), Z21
+	VMOVDQU64 z05<>(SB), Z22
+	VMOVDQU64 z19<>(SB), Z23
+	VMOVDQU64 z5f<>(SB), Z24
+	VMOVDQU64 z2e<>(SB), Z25
+	VMOVDQU64 z2d<>(SB), Z26
+	VMOVDQU64 z75<>(SB), Z27
+
+loop512:
+	VMOVDQU64 0(SI), Z0
+
+	// dig: byte-'0' <= 9, unsigned.
+	VPSUBB Z16, Z0, Z1
+	VPCMPUB $2, Z17, Z1, K1
+	KMOVQ K1, DIG(DI)
+
+	// colon, at
+	VPCMPEQB Z18, Z0, K2
+	KMOVQ K2, COLON(DI)
+	VPCMPEQB Z19, Z0, K2
+	KMOVQ K2, AT(DI)
+
+	// (byte|0x20)-'a' <= 5 is a hex letter, <= 25 a letter.
+	VPORQ Z20, Z0, Z2
+	VPSUBB Z21, Z2, Z2
+	VPCMPUB $2, Z22, Z2, K3
+	KORQ K1, K3, K3
+	KMOVQ K3, HEX(DI)
+	VPCMPUB $2, Z23, Z2, K4
+	VPCMPEQB Z24, Z0, K5
+	KORQ K1, K4, K4
+	KORQ K5, K4, K4
+	KMOVQ K4, WORD(DI)
+
+	// dot, sep (' ' and '-'), u
+	VPCMPEQB Z25, Z0, K2
+	KMOVQ K2, DOT(DI)
+	VPCMPEQB Z20, Z0, K2
+	VPCMPEQB Z26, Z0, K3
+	KORQ K3, K2, K2
+	KMOVQ K2, SEP(DI)
+	VPCMPEQB Z27, Z0, K2
+	KMOVQ K2, U(DI)
+
+	ADDQ $64, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ loop512
+	VZEROUPPER
+
+done512:
 	RET
 
 // func eventsAVX2(c *batchBits, out *batchEvents, n int)

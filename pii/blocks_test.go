@@ -36,6 +36,15 @@ func TestClassify(t *testing.T) {
 		t.Fatal(err)
 	}
 	in = append(in, buf.Bytes()...)
+	for name, use := range simdVariants() {
+		restore := use()
+		checkClassify(t, name, in, r)
+		restore()
+	}
+}
+
+func checkClassify(t *testing.T, name string, in []byte, r *rand.Rand) {
+	t.Helper()
 	for off := 0; off < 64; off += 7 { // unaligned starts
 		src := in[off:]
 		n := len(src) / 64
@@ -53,13 +62,13 @@ func TestClassify(t *testing.T) {
 			classifyGeneric(src[64*k:], &want, nb)
 			classifySIMD(src[64*k:], &got, nb)
 			if want != got {
-				t.Fatalf("offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", off, k, k+nb, src[64*k:64*k+64*nb], want, got)
+				t.Fatalf("%s: offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", name, off, k, k+nb, src[64*k:64*k+64*nb], want, got)
 			}
 			var wantEv, gotEv batchEvents
 			eventsGeneric(&want, &wantEv, nb)
 			eventsSIMD(&got, &gotEv, nb)
 			if !slices.Equal(wantEv.ev[:nb], gotEv.ev[:nb]) || !slices.Equal(wantEv.loud[:nb], gotEv.loud[:nb]) {
-				t.Fatalf("offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", off, k, k+nb, src[64*k:64*k+64*nb], wantEv, gotEv)
+				t.Fatalf("%s: offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", name, off, k, k+nb, src[64*k:64*k+64*nb], wantEv, gotEv)
 			}
 		}
 	}
@@ -67,14 +76,19 @@ func TestClassify(t *testing.T) {
 
 // loops are the fast loops the reference loop is checked against: the
 // word loop, the block loop with classifyGeneric, and the block loop with
-// the SIMD classifier where the processor has one.
+// each SIMD classifier the processor has.
 func loops() map[string]func(st *state, i, to int) int {
 	m := map[string]func(st *state, i, to int) int{
 		"words":          (*state).runWords,
 		"blocks/generic": func(st *state, i, to int) int { return st.runBlocks(i, to, false) },
 	}
 	if haveSIMD {
-		m["blocks/simd"] = func(st *state, i, to int) int { return st.runBlocks(i, to, true) }
+		for name, use := range simdVariants() {
+			m["blocks/"+name] = func(st *state, i, to int) int {
+				defer use()()
+				return st.runBlocks(i, to, true)
+			}
+		}
 	}
 	return m
 }
