@@ -35,7 +35,9 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func benchScan(b *testing.B, s *pii.Scanner, in []byte) {
+// benchScan scans in with s; want says the input holds PI (a scan that
+// finds nothing there is broken).
+func benchScan(b *testing.B, s *pii.Scanner, in []byte, want bool) {
 	b.SetBytes(int64(len(in)))
 	n := 0
 	c0 := cpuTime()
@@ -45,26 +47,26 @@ func benchScan(b *testing.B, s *pii.Scanner, in []byte) {
 	if cpu := cpuTime() - c0; cpu > 0 {
 		b.ReportMetric(float64(len(in))*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
 	}
-	if n == 0 && bytes.ContainsAny(in, "@") {
+	if n == 0 && want {
 		b.Fatal("found nothing")
 	}
 }
 
 // BenchmarkScan: one core, every type and validator on.
 func BenchmarkScan(b *testing.B) {
-	benchScan(b, pii.NewScanner(pii.Options{}), corpus())
+	benchScan(b, pii.NewScanner(pii.Options{}), corpus(), true)
 }
 
 // BenchmarkScanWordLoop: one core, the portable loop (what processors
 // without AVX2 run).
 func BenchmarkScanWordLoop(b *testing.B) {
 	defer pii.WordLoop()()
-	benchScan(b, pii.NewScanner(pii.Options{}), corpus())
+	benchScan(b, pii.NewScanner(pii.Options{}), corpus(), true)
 }
 
 // BenchmarkScanParallel: the buffer split between two goroutines.
 func BenchmarkScanParallel(b *testing.B) {
-	benchScan(b, pii.NewScanner(pii.Options{Workers: 2}), corpus())
+	benchScan(b, pii.NewScanner(pii.Options{Workers: 2}), corpus(), true)
 }
 
 func repeat(s string, n int) []byte { return []byte(strings.Repeat(s, n/len(s)+1)[:n]) }
@@ -87,7 +89,9 @@ func BenchmarkAdversarial(b *testing.B) {
 	} {
 		in := repeat(c.unit, n)
 		b.Run(c.name, func(b *testing.B) {
-			benchScan(b, pii.NewScanner(pii.Options{}), in)
+			// "a@b." and local parts of 70 letters are no addresses: these
+			// inputs may hold no PI at all.
+			benchScan(b, pii.NewScanner(pii.Options{}), in, false)
 		})
 	}
 }

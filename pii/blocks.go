@@ -9,87 +9,139 @@ import "math/bits"
 // digit of every run, and it strikes out the runs and colons that the
 // loop would pass over anyway — the hex digits of escapes and ids, the
 // parts of dotted versions and addresses, counters before a colon, the
-// colons of JSON keys. Only what is left is visited, lowest first, with
-// the checks of the word loop. On the generated corpus that leaves about
-// half the events, and classifying a block costs less than stepping
-// through its eight words did.
+// colons of JSON keys, single digits before a space. Only what is left is
+// visited, lowest first, with the checks of the word loop. On the
+// generated corpus that leaves about half the events, and classifying a
+// block costs less than stepping through its eight words did.
+//
+// With SIMD, both steps are vector code: the classes (AVX2, or AVX-512
+// where it runs at full clock), then the bit rules for four blocks at
+// once, one block in each 64-bit lane (eventsAVX2). The scalar loop only
+// picks the events.
 
-// blockBits are the classes of the 64 bytes of a block.
-type blockBits struct {
-	dig   uint64 // 0-9
-	colon uint64 // ':'
-	at    uint64 // '@'
-	word  uint64 // letters, digits, '_'
-	hex   uint64 // 0-9, a-f, A-F
-	dot   uint64 // '.'
-	sep   uint64 // ' ' and '-'
-	u     uint64 // 'u'
+// batchBlocks is how many blocks are classified at a time.
+const batchBlocks = 8
+
+// batchBits are the classes of the bytes of a batch of blocks, one array
+// per class: index k+1 holds the bit set of block k, index 0 that of the
+// bytes before the batch (only bit 63, the byte just before, counts).
+// Laid out so, four consecutive blocks of a class and the four before
+// them are one vector load each.
+type batchBits struct {
+	dig   [batchBlocks + 1]uint64 // 0-9
+	colon [batchBlocks + 1]uint64 // ':'
+	at    [batchBlocks + 1]uint64 // '@'
+	word  [batchBlocks + 1]uint64 // letters, digits, '_'
+	hex   [batchBlocks + 1]uint64 // 0-9, a-f, A-F
+	dot   [batchBlocks + 1]uint64 // '.'
+	sep   [batchBlocks + 1]uint64 // ' ' and '-'
+	u     [batchBlocks + 1]uint64 // 'u'
+}
+
+// batchEvents are the events of a batch of blocks (see runBlocks): ev[k]
+// those of block k, loud[k] those the bit rules leave.
+type batchEvents struct {
+	loud [batchBlocks]uint64
+	ev   [batchBlocks]uint64
 }
 
 // haveSIMD is set at start-up on processors that can classify bytes in
 // SIMD registers (blocks_amd64.go); scans then run the block loop with
-// classifySIMD. classifySIMD fills out[k] with the classes of
-// b[64k:64k+64] for every k < len(out); b holds at least 64*len(out)
-// bytes.
+// classifySIMD and eventsSIMD. classifySIMD fills index k+1 of the
+// arrays of out with the classes of b[64k:64k+64] for every k < n; b
+// holds at least 64*n bytes. eventsSIMD fills out[k] for k < n from
+// the classes of block k and the one before.
 var haveSIMD bool
 
 // classifyGeneric is classifySIMD in plain Go, a byte at a time. The
 // block loop is faster than the word loop only with SIMD classification;
 // this one is what the SIMD code is tested against, and lets the block
 // loop be tested on any processor.
-func classifyGeneric(b []byte, out []blockBits) {
-	for k := range out {
+func classifyGeneric(b []byte, out *batchBits, n int) {
+	for k := range min(n, batchBlocks) {
 		blk := b[64*k : 64*k+64]
-		var c blockBits
+		var dig, colon, at, word, hex, dot, sep, u uint64
 		for j := 0; j < 64; j++ {
 			x := blk[j]
 			bit := uint64(1) << j
 			if isDigit(x) {
-				c.dig |= bit
+				dig |= bit
 			}
 			switch x {
 			case ':':
-				c.colon |= bit
+				colon |= bit
 			case '@':
-				c.at |= bit
+				at |= bit
 			case '.':
-				c.dot |= bit
+				dot |= bit
 			case ' ', '-':
-				c.sep |= bit
+				sep |= bit
 			case 'u':
-				c.u |= bit
+				u |= bit
 			}
 			if isWord(x) {
-				c.word |= bit
+				word |= bit
 			}
 			if isHex(x) {
-				c.hex |= bit
+				hex |= bit
 			}
 		}
-		out[k] = c
+		out.dig[k+1], out.colon[k+1], out.at[k+1], out.word[k+1] = dig, colon, at, word
+		out.hex[k+1], out.dot[k+1], out.sep[k+1], out.u[k+1] = hex, dot, sep, u
 	}
 }
 
-// batchBlocks is how many blocks are classified at a time.
-const batchBlocks = 8
+// eventsGeneric is eventsSIMD in plain Go.
+func eventsGeneric(c *batchBits, out *batchEvents, n int) {
+	for k := range min(n, batchBlocks) {
+		d := c.dig[k+1]
+		starts := d &^ (d<<1 | c.dig[k]>>63)
+		ev := starts | c.colon[k+1] | c.at[k+1]
+		// Quiet runs, by length 1, 2, 3, 4 and the bytes around.
+		nd := ^d
+		r2 := starts & (d >> 1)
+		r3 := r2 & (d >> 2)
+		len1 := starts & (nd >> 1)
+		len2 := r2 & (nd >> 2)
+		len3 := r3 & (nd >> 3)
+		len4 := r3 & (d >> 3) & (nd >> 4)
+		col, dot, word, sep, hex := c.colon[k+1], c.dot[k+1], c.word[k+1], c.sep[k+1], c.hex[k+1]
+		pw := word<<1 | c.word[k]>>63
+		pdot := dot<<1 | c.dot[k]>>63
+		pu := c.u[k+1]<<1 | c.u[k]>>63
+		plain := ^(col | dot | sep) // not '.', ' ', '-', ':'
+		q := len1 & (col>>1 | plain>>1 | (dot>>1)&pdot)
+		q |= len2 & (col>>2 | plain>>2 | (dot>>2)&pdot)
+		q |= len3 & (col>>3 | (dot>>3)&pdot | (plain>>3)&pw&(word>>3|pu))
+		q |= len4 & (col>>4 | (plain>>4)&pw&(word>>4|pu))
+		// Before ' ' or '-': one digit is never the first group of a
+		// grouped number, two only when more digits follow.
+		q |= len1&(sep>>1) | len2&(sep>>2)&(nd>>3)
+		// Quiet colons: not before ':', no hex digit on one side.
+		q |= col & (^col >> 1) &^ ((hex >> 1) & (hex<<1 | c.hex[k]>>63)) &^ (1 << 63)
+		out.ev[k], out.loud[k] = ev, ev&^q
+	}
+}
 
 // runBlocks is run with classified blocks: the same positions examined
 // in the same order as runWords, the same position returned.
 //
 // In each block, the events are the first digit of every run and every
 // ':' and '@'. Bit arithmetic strikes out, for all runs at once, those
-// quietRun passes over: a run of one to four digits followed by ':' (the
-// colon decides); one to three between dots ("120.0.0.0"); one or two
-// followed by anything but '.', ' ' or '-'; three or four inside a word
-// on both sides or in a \uXXXX escape. So are the colons no address runs
-// through or starts at. Only runs whose following byte is in the block
-// are decided so; the rest, and everything in the block that holds to,
-// are left to the checks of the word loop.
+// quietRun or skipShortRun pass over: a run of one to four digits
+// followed by ':' (the colon decides); one to three between dots
+// ("120.0.0.0"); one or two followed by anything but '.', ' ' or '-'; one
+// followed by ' ' or '-'; two followed by ' ' or '-' and no digit; three
+// or four inside a word on both sides or in a \uXXXX escape. So are the
+// colons no address runs through or starts at. Only runs whose following
+// bytes are in the block are decided so; the rest, and everything in a
+// block that holds to, are left to the checks of the word loop.
 // simd chooses classifySIMD over classifyGeneric (a flag, not a function
 // value: bb must stay on the stack).
 func (st *state) runBlocks(i, to int, simd bool) int {
 	full := st.b
-	var bb [batchBlocks]blockBits
+	var bb batchBits
+	var evs batchEvents
 	for i < to {
 		nb := min(batchBlocks, (len(full)-i)/64, (to-i+63)/64)
 		if nb == 0 {
@@ -97,58 +149,36 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			return st.runWords(i, to)
 		}
 		base := i
+		// The classes of the byte before the batch, in bit 63.
+		bb.dig[0], bb.word[0], bb.hex[0], bb.dot[0], bb.u[0] = 0, 0, 0, 0, 0
+		if base > 0 {
+			x := full[base-1]
+			bb.word[0], bb.hex[0] = uint64(ctype[x]&ctWord)<<63, uint64(ctype[x]&ctHex)<<62
+			if isDigit(x) {
+				bb.dig[0] = 1 << 63
+			}
+			if x == '.' {
+				bb.dot[0] = 1 << 63
+			}
+			if x == 'u' {
+				bb.u[0] = 1 << 63
+			}
+		}
 		if simd {
-			classifySIMD(full[base:base+64*nb], bb[:nb])
+			classifySIMD(full[base:base+64*nb], &bb, nb)
+			eventsSIMD(&bb, &evs, nb)
 		} else {
-			classifyGeneric(full[base:base+64*nb], bb[:nb])
+			classifyGeneric(full[base:base+64*nb], &bb, nb)
+			eventsGeneric(&bb, &evs, nb)
 		}
 		j := 0
 	blocks:
 		for j < nb {
-			c := &bb[j]
 			bs := base + 64*j
-			// Bit 0 of each: the class of the byte before the block.
-			var pDig, pWord, pHex, pDot, pU uint64
-			if j > 0 {
-				q := &bb[j-1]
-				pDig, pWord, pHex, pDot, pU = q.dig>>63, q.word>>63, q.hex>>63, q.dot>>63, q.u>>63
-			} else if bs > 0 {
-				x := full[bs-1]
-				pWord, pHex = uint64(ctype[x]&ctWord), uint64(ctype[x]&ctHex)>>1
-				if isDigit(x) {
-					pDig = 1
-				}
-				if x == '.' {
-					pDot = 1
-				}
-				if x == 'u' {
-					pU = 1
-				}
-			}
-			d := c.dig
-			starts := d &^ (d<<1 | pDig)
-			ev := starts | c.colon | c.at
+			d := bb.dig[j+1]
+			ev := evs.ev[j&(batchBlocks-1)]
 			if bs+64 <= to {
-				// Quiet runs, by length 1, 2, 3, 4 and the bytes around.
-				nd := ^d
-				r2 := starts & (d >> 1)
-				r3 := r2 & (d >> 2)
-				len1 := starts & (nd >> 1)
-				len2 := r2 & (nd >> 2)
-				len3 := r3 & (nd >> 3)
-				len4 := r3 & (d >> 3) & (nd >> 4)
-				pw := c.word<<1 | pWord
-				pdot := c.dot<<1 | pDot
-				pu := c.u<<1 | pU
-				col, dot, word := c.colon, c.dot, c.word
-				plain := ^(col | dot | c.sep) // not '.', ' ', '-', ':'
-				q := len1 & (col>>1 | plain>>1 | (dot>>1)&pdot)
-				q |= len2 & (col>>2 | plain>>2 | (dot>>2)&pdot)
-				q |= len3 & (col>>3 | (dot>>3)&pdot | (plain>>3)&pw&(word>>3|pu))
-				q |= len4 & (col>>4 | (plain>>4)&pw&(word>>4|pu))
-				// Quiet colons: not before ':', no hex digit on one side.
-				q |= col & (^col >> 1) &^ ((c.hex >> 1) & (c.hex<<1 | pHex)) &^ (1 << 63)
-				ev &^= q
+				ev = evs.loud[j&(batchBlocks-1)]
 			}
 			live := ^uint64(0) // events at or past to are not this call's
 			if to-bs < 64 {
@@ -210,7 +240,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 					} else {
 						r = st.digits(p)
 					}
-				} else if c.colon>>t&1 != 0 {
+				} else if bb.colon[j+1]>>t&1 != 0 {
 					var prev, after byte
 					if p > 0 {
 						prev = full[p-1]
@@ -234,7 +264,9 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			resume:
 				i = r
 				if k := uint(r - bs); k < 64 {
-					ev = (ev&^(1<<k-1) | d&(1<<k)) & live
+					// Where an examination that found nothing returns, at the
+					// start of a run, the run's own event stands, quiet or not.
+					ev = (ev&^(1<<k-1) | d&(d<<1|1)&(1<<k)) & live
 					continue
 				}
 				if r >= to || r >= base+64*nb {

@@ -6,11 +6,22 @@ package pii
 // and the operating system support AVX2. Build with -tags purego to leave
 // it out and run the word loop.
 
-// classifyAVX2 fills out[k] with the classes of the 64 bytes at
-// src[64k:], for k < n.
+// classifyAVX2 fills index k+1 of the arrays of out with the classes of
+// the 64 bytes at src[64k:], for k < n.
 //
 //go:noescape
-func classifyAVX2(src *byte, out *blockBits, n int)
+func classifyAVX2(src *byte, out *batchBits, n int)
+
+// classifyAVX512 is classifyAVX2 with AVX-512 (F and BW).
+//
+//go:noescape
+func classifyAVX512(src *byte, out *batchBits, n int)
+
+// eventsAVX2 is eventsGeneric for n blocks, rounded up to a multiple of
+// four (c and out have room for eight).
+//
+//go:noescape
+func eventsAVX2(c *batchBits, out *batchEvents, n int)
 
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
@@ -32,13 +43,42 @@ func hasAVX2() bool {
 	return ebx7&(1<<5) != 0
 }
 
-func init() {
-	haveSIMD = hasAVX2()
+// hasAVX512 reports whether the processor and the operating system
+// support AVX-512 F and BW, on a processor that also has VBMI2: that one
+// stands for the generations (Intel Ice Lake and later, AMD Zen 4) that
+// run 512-bit integer instructions without lowering the clock of the
+// core. Before them (Skylake-SP, Cascade Lake) the AVX2 classifier is the
+// safer choice.
+func hasAVX512() bool {
+	if !hasAVX2() {
+		return false
+	}
+	_, ebx7, ecx7, _ := cpuid(7, 0)
+	const avx512f, avx512bw, vbmi2 = 1 << 16, 1 << 30, 1 << 6
+	// XCR0: SSE, AVX, and the opmask and ZMM state (bits 5, 6, 7).
+	return ebx7&avx512f != 0 && ebx7&avx512bw != 0 && ecx7&vbmi2 != 0 && xgetbv0()&0xe6 == 0xe6
 }
 
-func classifySIMD(b []byte, out []blockBits) {
-	if len(out) > 0 {
-		_ = b[64*len(out)-1]
-		classifyAVX2(&b[0], &out[0], len(out))
+// useAVX512 chooses classifyAVX512 over classifyAVX2.
+var useAVX512 bool
+
+func init() {
+	haveSIMD = hasAVX2()
+	useAVX512 = hasAVX512()
+}
+
+func classifySIMD(b []byte, out *batchBits, n int) {
+	n = min(n, batchBlocks)
+	if n > 0 {
+		_ = b[64*n-1]
+		if useAVX512 {
+			classifyAVX512(&b[0], out, n)
+		} else {
+			classifyAVX2(&b[0], out, n)
+		}
 	}
+}
+
+func eventsSIMD(c *batchBits, out *batchEvents, n int) {
+	eventsAVX2(c, out, min(n, batchBlocks))
 }

@@ -26,6 +26,41 @@ VEC(c2e, 0x2e2e2e2e2e2e2e2e)   // '.'
 VEC(c2d, 0x2d2d2d2d2d2d2d2d)   // '-'
 VEC(c75, 0x7575757575757575)   // 'u'
 
+// VEC64 is VEC for the 64-byte registers of classifyAVX512.
+#define VEC64(name, b) \
+	DATA name<>+0(SB)/8, $b; \
+	DATA name<>+8(SB)/8, $b; \
+	DATA name<>+16(SB)/8, $b; \
+	DATA name<>+24(SB)/8, $b; \
+	DATA name<>+32(SB)/8, $b; \
+	DATA name<>+40(SB)/8, $b; \
+	DATA name<>+48(SB)/8, $b; \
+	DATA name<>+56(SB)/8, $b; \
+	GLOBL name<>(SB), RODATA|NOPTR, $64
+
+VEC64(z30, 0x3030303030303030)   // '0'
+VEC64(z09, 0x0909090909090909)   // 9
+VEC64(z3a, 0x3a3a3a3a3a3a3a3a)   // ':'
+VEC64(z40, 0x4040404040404040)   // '@'
+VEC64(z20, 0x2020202020202020)   // ' ', and the lower-case bit
+VEC64(z61, 0x6161616161616161)   // 'a'
+VEC64(z05, 0x0505050505050505)   // 'f'-'a'
+VEC64(z19, 0x1919191919191919)   // 'z'-'a'
+VEC64(z5f, 0x5f5f5f5f5f5f5f5f)   // '_'
+VEC64(z2e, 0x2e2e2e2e2e2e2e2e)   // '.'
+VEC64(z2d, 0x2d2d2d2d2d2d2d2d)   // '-'
+VEC64(z75, 0x7575757575757575)   // 'u'
+
+// The arrays of batchBits: nine uint64 each, block k at index k+1.
+#define DIG 8
+#define COLON 80
+#define AT 152
+#define WORD 224
+#define HEX 296
+#define DOT 368
+#define SEP 440
+#define U 512
+
 // MASK stores the bit sets of a class as one uint64 at off(DI), from the
 // compare results lo (first 32 bytes) and hi (last 32).
 #define MASK(lo, hi, off) \
@@ -35,7 +70,7 @@ VEC(c75, 0x7575757575757575)   // 'u'
 	ORQ AX, BX; \
 	MOVQ BX, off(DI)
 
-// func classifyAVX2(src *byte, out *blockBits, n int)
+// func classifyAVX2(src *byte, out *batchBits, n int)
 //
 // Y0 and Y1 hold the two halves of a block, Y2 and Y3 their digits, Y4-Y6
 // are scratch, Y7-Y15 constants.
@@ -66,15 +101,15 @@ loop:
 	VPSUBB Y15, Y1, Y5
 	VPMINUB Y14, Y5, Y3
 	VPCMPEQB Y5, Y3, Y3
-	MASK(Y2, Y3, 0)
+	MASK(Y2, Y3, DIG)
 
 	// colon, at
 	VPCMPEQB Y13, Y0, Y4
 	VPCMPEQB Y13, Y1, Y5
-	MASK(Y4, Y5, 8)
+	MASK(Y4, Y5, COLON)
 	VPCMPEQB Y12, Y0, Y4
 	VPCMPEQB Y12, Y1, Y5
-	MASK(Y4, Y5, 16)
+	MASK(Y4, Y5, AT)
 
 	// word and hex: (byte|0x20)-'a' <= 25 is a letter, <= 5 a hex letter.
 	VPOR Y11, Y0, Y4
@@ -91,7 +126,7 @@ loop:
 	VPMOVMSKB Y6, BX
 	SHLQ $32, BX
 	ORQ DX, BX
-	MOVQ BX, 32(DI)
+	MOVQ BX, HEX(DI)
 	VPMINUB Y8, Y4, Y6
 	VPCMPEQB Y4, Y6, Y6
 	VPOR Y2, Y6, Y6
@@ -102,30 +137,249 @@ loop:
 	VPOR Y3, Y4, Y4
 	VPCMPEQB Y7, Y1, Y5
 	VPOR Y5, Y4, Y4
-	MASK(Y6, Y4, 24)
+	MASK(Y6, Y4, WORD)
 
 	// dot, sep (' ' and '-'), u
 	VPCMPEQB c2e<>(SB), Y0, Y4
 	VPCMPEQB c2e<>(SB), Y1, Y5
-	MASK(Y4, Y5, 40)
+	MASK(Y4, Y5, DOT)
 	VPCMPEQB Y11, Y0, Y4
 	VPCMPEQB c2d<>(SB), Y0, Y6
 	VPOR Y6, Y4, Y4
 	VPCMPEQB Y11, Y1, Y5
 	VPCMPEQB c2d<>(SB), Y1, Y6
 	VPOR Y6, Y5, Y5
-	MASK(Y4, Y5, 48)
+	MASK(Y4, Y5, SEP)
 	VPCMPEQB c75<>(SB), Y0, Y4
 	VPCMPEQB c75<>(SB), Y1, Y5
-	MASK(Y4, Y5, 56)
+	MASK(Y4, Y5, U)
 
 	ADDQ $64, SI
-	ADDQ $64, DI
+	ADDQ $8, DI
 	DECQ CX
 	JNZ loop
 	VZEROUPPER
 
 done:
+	RET
+
+// func classifyAVX512(src *byte, out *batchBits, n int)
+//
+// classifyAVX2 with AVX-512 (F and BW): a whole block in one register,
+// each class a compare into a mask register, stored as it is.
+// Z0 holds the block, Z1 and Z2 are scratch, Z16-Z27 constants.
+TEXT ·classifyAVX512(SB), NOSPLIT, $0-24
+	MOVQ src+0(FP), SI
+	MOVQ out+8(FP), DI
+	MOVQ n+16(FP), CX
+	TESTQ CX, CX
+	JLE done512
+	VMOVDQU64 z30<>(SB), Z16
+	VMOVDQU64 z09<>(SB), Z17
+	VMOVDQU64 z3a<>(SB), Z18
+	VMOVDQU64 z40<>(SB), Z19
+	VMOVDQU64 z20<>(SB), Z20
+	VMOVDQU64 z61<>(SB), Z21
+	VMOVDQU64 z05<>(SB), Z22
+	VMOVDQU64 z19<>(SB), Z23
+	VMOVDQU64 z5f<>(SB), Z24
+	VMOVDQU64 z2e<>(SB), Z25
+	VMOVDQU64 z2d<>(SB), Z26
+	VMOVDQU64 z75<>(SB), Z27
+
+loop512:
+	VMOVDQU64 0(SI), Z0
+
+	// dig: byte-'0' <= 9, unsigned.
+	VPSUBB Z16, Z0, Z1
+	VPCMPUB $2, Z17, Z1, K1
+	KMOVQ K1, DIG(DI)
+
+	// colon, at
+	VPCMPEQB Z18, Z0, K2
+	KMOVQ K2, COLON(DI)
+	VPCMPEQB Z19, Z0, K2
+	KMOVQ K2, AT(DI)
+
+	// (byte|0x20)-'a' <= 5 is a hex letter, <= 25 a letter.
+	VPORQ Z20, Z0, Z2
+	VPSUBB Z21, Z2, Z2
+	VPCMPUB $2, Z22, Z2, K3
+	KORQ K1, K3, K3
+	KMOVQ K3, HEX(DI)
+	VPCMPUB $2, Z23, Z2, K4
+	VPCMPEQB Z24, Z0, K5
+	KORQ K1, K4, K4
+	KORQ K5, K4, K4
+	KMOVQ K4, WORD(DI)
+
+	// dot, sep (' ' and '-'), u
+	VPCMPEQB Z25, Z0, K2
+	KMOVQ K2, DOT(DI)
+	VPCMPEQB Z20, Z0, K2
+	VPCMPEQB Z26, Z0, K3
+	KORQ K3, K2, K2
+	KMOVQ K2, SEP(DI)
+	VPCMPEQB Z27, Z0, K2
+	KMOVQ K2, U(DI)
+
+	ADDQ $64, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ loop512
+	VZEROUPPER
+
+done512:
+	RET
+
+// func eventsAVX2(c *batchBits, out *batchEvents, n int)
+//
+// eventsGeneric (blocks.go) four blocks at a time, one block in each
+// 64-bit lane: the bit arithmetic is the same for every block, and the
+// block before each (for the bits carried over a block's start) is the
+// same load one lane lower. Y15 is all ones, Y14 all ones but bit 63.
+TEXT ·eventsAVX2(SB), NOSPLIT, $0-24
+	MOVQ c+0(FP), SI
+	MOVQ out+8(FP), DI
+	MOVQ n+16(FP), CX
+	TESTQ CX, CX
+	JLE evdone
+	VPCMPEQQ Y15, Y15, Y15
+	VPSRLQ $1, Y15, Y14
+
+evloop:
+	// starts = d &^ (d<<1 | prev d>>63); ev = starts | colon | at
+	VMOVDQU DIG(SI), Y0
+	VMOVDQU DIG-8(SI), Y1
+	VPSRLQ $63, Y1, Y1
+	VPSLLQ $1, Y0, Y2
+	VPOR Y1, Y2, Y2
+	VPANDN Y0, Y2, Y1          // Y1 = starts
+	VMOVDQU COLON(SI), Y2      // Y2 = colon
+	VPOR Y1, Y2, Y3
+	VPOR AT(SI), Y3, Y3        // Y3 = ev
+	VMOVDQU Y3, 64(DI)
+
+	// Runs of length 1 to 4.
+	VPXOR Y15, Y0, Y4          // Y4 = nd
+	VPSRLQ $1, Y0, Y5
+	VPAND Y1, Y5, Y5           // Y5 = r2
+	VPSRLQ $2, Y0, Y6
+	VPAND Y5, Y6, Y6           // Y6 = r3
+	VPSRLQ $1, Y4, Y7
+	VPAND Y1, Y7, Y7           // Y7 = len1
+	VPSRLQ $2, Y4, Y8
+	VPAND Y5, Y8, Y8           // Y8 = len2
+	VPSRLQ $3, Y4, Y9
+	VPAND Y6, Y9, Y9           // Y9 = len3
+	VPSRLQ $3, Y0, Y10
+	VPAND Y6, Y10, Y10
+	VPSRLQ $4, Y4, Y11
+	VPAND Y11, Y10, Y10        // Y10 = len4
+
+	// Before ' ' or '-': len1&(sep>>1) | len2&(sep>>2)&(nd>>3).
+	VMOVDQU SEP(SI), Y0        // Y0 = sep
+	VPSRLQ $3, Y4, Y4
+	VPSRLQ $2, Y0, Y1
+	VPAND Y4, Y1, Y1
+	VPAND Y8, Y1, Y1
+	VPSRLQ $1, Y0, Y4
+	VPAND Y7, Y4, Y4
+	VPOR Y4, Y1, Y13           // Y13 = q
+
+	// plain = ^(colon | dot | sep); pdot = dot<<1 | prev dot>>63
+	VMOVDQU DOT(SI), Y5        // Y5 = dot
+	VPOR Y2, Y5, Y6
+	VPOR Y0, Y6, Y6
+	VPXOR Y15, Y6, Y6          // Y6 = plain
+	VPSLLQ $1, Y5, Y0
+	VMOVDQU DOT-8(SI), Y1
+	VPSRLQ $63, Y1, Y1
+	VPOR Y1, Y0, Y0            // Y0 = pdot
+
+	// q |= len1 & (col>>1 | plain>>1 | (dot>>1)&pdot)
+	VPSRLQ $1, Y5, Y1
+	VPAND Y0, Y1, Y1
+	VPSRLQ $1, Y2, Y4
+	VPOR Y4, Y1, Y1
+	VPSRLQ $1, Y6, Y4
+	VPOR Y4, Y1, Y1
+	VPAND Y7, Y1, Y1
+	VPOR Y1, Y13, Y13
+
+	// q |= len2 & (col>>2 | plain>>2 | (dot>>2)&pdot)
+	VPSRLQ $2, Y5, Y1
+	VPAND Y0, Y1, Y1
+	VPSRLQ $2, Y2, Y4
+	VPOR Y4, Y1, Y1
+	VPSRLQ $2, Y6, Y4
+	VPOR Y4, Y1, Y1
+	VPAND Y8, Y1, Y1
+	VPOR Y1, Y13, Y13
+
+	// pw = word<<1 | prev word>>63; pu = u<<1 | prev u>>63
+	VMOVDQU WORD(SI), Y11      // Y11 = word
+	VPSLLQ $1, Y11, Y12
+	VMOVDQU WORD-8(SI), Y1
+	VPSRLQ $63, Y1, Y1
+	VPOR Y1, Y12, Y12          // Y12 = pw
+	VMOVDQU U(SI), Y7
+	VPSLLQ $1, Y7, Y7
+	VMOVDQU U-8(SI), Y1
+	VPSRLQ $63, Y1, Y1
+	VPOR Y1, Y7, Y7            // Y7 = pu
+
+	// q |= len3 & (col>>3 | (dot>>3)&pdot | (plain>>3)&pw&(word>>3|pu))
+	VPSRLQ $3, Y11, Y1
+	VPOR Y7, Y1, Y1
+	VPAND Y12, Y1, Y1
+	VPSRLQ $3, Y6, Y4
+	VPAND Y4, Y1, Y1
+	VPSRLQ $3, Y5, Y4
+	VPAND Y0, Y4, Y4
+	VPOR Y4, Y1, Y1
+	VPSRLQ $3, Y2, Y4
+	VPOR Y4, Y1, Y1
+	VPAND Y9, Y1, Y1
+	VPOR Y1, Y13, Y13
+
+	// q |= len4 & (col>>4 | (plain>>4)&pw&(word>>4|pu))
+	VPSRLQ $4, Y11, Y1
+	VPOR Y7, Y1, Y1
+	VPAND Y12, Y1, Y1
+	VPSRLQ $4, Y6, Y4
+	VPAND Y4, Y1, Y1
+	VPSRLQ $4, Y2, Y4
+	VPOR Y4, Y1, Y1
+	VPAND Y10, Y1, Y1
+	VPOR Y1, Y13, Y13
+
+	// Quiet colons: q |= col & (^col>>1) &^ ((hex>>1) & (hex<<1 | prev hex>>63)) &^ (1<<63)
+	VMOVDQU HEX(SI), Y4
+	VPSLLQ $1, Y4, Y1
+	VMOVDQU HEX-8(SI), Y5
+	VPSRLQ $63, Y5, Y5
+	VPOR Y5, Y1, Y1
+	VPSRLQ $1, Y4, Y4
+	VPAND Y4, Y1, Y1           // Y1 = hex on both sides
+	VPXOR Y15, Y2, Y4
+	VPSRLQ $1, Y4, Y4
+	VPAND Y2, Y4, Y4
+	VPAND Y14, Y4, Y4
+	VPANDN Y4, Y1, Y4
+	VPOR Y4, Y13, Y13
+
+	// loud = ev &^ q
+	VPANDN Y3, Y13, Y13
+	VMOVDQU Y13, 0(DI)
+
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $4, CX
+	JG evloop
+	VZEROUPPER
+
+evdone:
 	RET
 
 // func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)

@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -10,8 +11,10 @@ import (
 	"custos.dev/custos/bench/pii/gen"
 )
 
-// TestClassify checks the SIMD classifier against classifyGeneric on
-// every byte value in every position and on random and generated text.
+// TestClassify checks the SIMD classifier against classifyGeneric, and
+// the SIMD event computation against eventsGeneric, on every byte value
+// in every position and on random and generated text, with random
+// classes for the bytes before each batch.
 func TestClassify(t *testing.T) {
 	if !haveSIMD {
 		t.Skip("no SIMD classifier on this processor")
@@ -33,17 +36,39 @@ func TestClassify(t *testing.T) {
 		t.Fatal(err)
 	}
 	in = append(in, buf.Bytes()...)
+	for name, use := range simdVariants() {
+		restore := use()
+		checkClassify(t, name, in, r)
+		restore()
+	}
+}
+
+func checkClassify(t *testing.T, name string, in []byte, r *rand.Rand) {
+	t.Helper()
 	for off := 0; off < 64; off += 7 { // unaligned starts
 		src := in[off:]
 		n := len(src) / 64
-		want, got := make([]blockBits, n), make([]blockBits, n)
-		classifyGeneric(src, want)
 		for k := 0; k < n; k += batchBlocks { // in batches, as the loop calls it
-			classifySIMD(src[64*k:], got[k:min(k+batchBlocks, n)])
-		}
-		for k := range want {
-			if want[k] != got[k] {
-				t.Fatalf("offset %d block %d (%q):\nwant %+v\ngot  %+v", off, k, src[64*k:64*k+64], want[k], got[k])
+			nb := min(batchBlocks, n-k)
+			var want, got batchBits
+			// The slots of the bytes before the batch, and those past nb,
+			// are the caller's: the same in both.
+			for _, a := range []*[batchBlocks + 1]uint64{&want.dig, &want.colon, &want.at, &want.word, &want.hex, &want.dot, &want.sep, &want.u} {
+				for i := range a {
+					a[i] = r.Uint64()
+				}
+			}
+			got = want
+			classifyGeneric(src[64*k:], &want, nb)
+			classifySIMD(src[64*k:], &got, nb)
+			if want != got {
+				t.Fatalf("%s: offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", name, off, k, k+nb, src[64*k:64*k+64*nb], want, got)
+			}
+			var wantEv, gotEv batchEvents
+			eventsGeneric(&want, &wantEv, nb)
+			eventsSIMD(&got, &gotEv, nb)
+			if !slices.Equal(wantEv.ev[:nb], gotEv.ev[:nb]) || !slices.Equal(wantEv.loud[:nb], gotEv.loud[:nb]) {
+				t.Fatalf("%s: offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", name, off, k, k+nb, src[64*k:64*k+64*nb], wantEv, gotEv)
 			}
 		}
 	}
@@ -51,14 +76,19 @@ func TestClassify(t *testing.T) {
 
 // loops are the fast loops the reference loop is checked against: the
 // word loop, the block loop with classifyGeneric, and the block loop with
-// the SIMD classifier where the processor has one.
+// each SIMD classifier the processor has.
 func loops() map[string]func(st *state, i, to int) int {
 	m := map[string]func(st *state, i, to int) int{
 		"words":          (*state).runWords,
 		"blocks/generic": func(st *state, i, to int) int { return st.runBlocks(i, to, false) },
 	}
 	if haveSIMD {
-		m["blocks/simd"] = func(st *state, i, to int) int { return st.runBlocks(i, to, true) }
+		for name, use := range simdVariants() {
+			m["blocks/"+name] = func(st *state, i, to int) int {
+				defer use()()
+				return st.runBlocks(i, to, true)
+			}
+		}
 	}
 	return m
 }

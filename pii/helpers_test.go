@@ -77,6 +77,57 @@ func keywordBeforeRef(b []byte, start int) context {
 	return c
 }
 
+// matchEndingRef is matchEnding on the trie's edge lists.
+func matchEndingRef(b []byte, p int) *keyword {
+	node := kwRoot[lowerTab[b[p]]]
+	var best *keyword
+	for q := p; node != 0; {
+		nd := &kwTrie[node]
+		if k := nd.kw; k != nil {
+			if !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1]) {
+				best = k
+			}
+		}
+		q--
+		if q < 0 {
+			break
+		}
+		c := lowerTab[b[q]]
+		node = 0
+		for _, e := range nd.edges {
+			if e.c == c {
+				node = e.next
+				break
+			}
+		}
+	}
+	return best
+}
+
+// dottedQuadRef is dottedQuad byte by byte.
+func dottedQuadRef(b []byte, i int) (int, bool) {
+	p := i
+	for k := 0; k < 4; k++ {
+		if k > 0 {
+			if p >= len(b) || b[p] != '.' {
+				return 0, false
+			}
+			p++
+		}
+		q := digitsEnd(b, p, 4)
+		switch n := q - p; {
+		case n == 0 || n > 3:
+			return 0, false
+		case n > 1 && b[p] == '0':
+			return 0, false
+		case n == 3 && (b[p] > '2' || b[p] == '2' && (b[p+1] > '5' || b[p+1] == '5' && b[p+2] > '5')):
+			return 0, false
+		}
+		p = q
+	}
+	return p, true
+}
+
 // digitsEndRef is digitsEnd byte by byte.
 func digitsEndRef(b []byte, i, max int) int {
 	lim := len(b)
@@ -105,6 +156,17 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("dateEnd(%q, %d) = %d, reference %d", b, p, got, want)
 		}
 	}
+	for p := range b {
+		e, ok := dottedQuad(b, p)
+		if wantE, wantOK := dottedQuadRef(b, p); e != wantE || ok != wantOK {
+			t.Fatalf("dottedQuad(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
+		}
+	}
+	for p := range b {
+		if got, want := matchEnding(b, p), matchEndingRef(b, p); got != want {
+			t.Fatalf("matchEnding(%q, %d) = %v, reference %v", b, p, got, want)
+		}
+	}
 	for p := 0; p <= len(b); p++ {
 		if got, want := keywordBefore(b, p), keywordBeforeRef(b, p); got != want {
 			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
@@ -125,6 +187,9 @@ func TestHelpers(t *testing.T) {
 		"2024-05-19 09:12:31 86 138", "2024-05-19 09:12:86 138", "2024-05-19 09:12:31:00", "2024-05-19 09x12:31 ",
 		"2024-05-19 09:12:311", "2024-05-19 09:12:31.1234567890 ", "2024-05-19.1", "2024-05-1912", "12024-05-19 09:12:31 ",
 		"2024-05-19 09:12:31.88-5", "2024-05-19 09:12:31.88 5", "2024-05-19 09:12:31.88 -", "2024-05-19x09:12:31 ",
+		"2024-05-19 09:12:31.889-5", "2024-05-19 09:12:31.889 5", "2024-05-19 09:12:31.889 -", "2024-05-19 09:12:31.889.1",
+		"2024-05-19 09:12:31,889:1", "2024-05-19T09:12:31,889Z", "2024-05-19 09:12:31.889\"", "2024-05-19 09:12:31.8891 ",
+		"255.255.255.255", "256.1.1.1", "1.2.3.249", "01.2.3.4", "1.2.3.04", "0.0.0.0", "199.255.260.1", "1.2.3.2555",
 	} {
 		for n := 0; n <= len(s); n++ {
 			checkHelpers(t, []byte(s[:n]))

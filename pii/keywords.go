@@ -2,6 +2,7 @@ package pii
 
 import (
 	"fmt"
+	"sort"
 	"unicode/utf8"
 )
 
@@ -119,6 +120,7 @@ func init() {
 			}
 		}
 	}
+	buildKwBuckets()
 }
 
 func addKeyword(k keyword) {
@@ -184,32 +186,95 @@ func jsonEscape(w string) string {
 	return string(out)
 }
 
+// matchEnding does not walk the trie: one step per byte is a chain of
+// dependent loads, a dozen for a JSON-escaped Chinese keyword. The
+// keywords of three bytes or more are in buckets by the hash of their
+// last three bytes, longest first, and compared whole with the bytes
+// before p (the loads do not depend on each other); the two-byte ones
+// are in kwTwo. The trie stays as the reference (helpers_test.go).
+const kwBucketBits = 12
+
+var (
+	kwBucket [1<<kwBucketBits + 1]uint16 // bucket h is kwCands[kwBucket[h]:kwBucket[h+1]]
+	kwCands  []*keyword
+	kwTwo    []*keyword
+)
+
+// kwBucketOf is the bucket of a keyword whose last three (lower-case)
+// bytes are x, y, z.
+func kwBucketOf(x, y, z byte) int { return kwHash3(x, y, z) >> (16 - kwBucketBits) }
+
+// buildKwBuckets fills the buckets with the keywords the trie holds:
+// the first of those with the same text.
+func buildKwBuckets() {
+	var all []*keyword
+	for i := range kwTrie {
+		if k := kwTrie[i].kw; k != nil {
+			all = append(all, k)
+		}
+	}
+	// Longest first; equal lengths in a fixed order.
+	sort.SliceStable(all, func(i, j int) bool {
+		if len(all[i].text) != len(all[j].text) {
+			return len(all[i].text) > len(all[j].text)
+		}
+		return all[i].text < all[j].text
+	})
+	var buckets [1 << kwBucketBits][]*keyword
+	for _, k := range all {
+		n := len(k.text)
+		if n == 2 {
+			kwTwo = append(kwTwo, k)
+			continue
+		}
+		h := kwBucketOf(k.text[n-3], k.text[n-2], k.text[n-1])
+		buckets[h] = append(buckets[h], k)
+	}
+	for h := range buckets {
+		kwBucket[h] = uint16(len(kwCands))
+		kwCands = append(kwCands, buckets[h]...)
+	}
+	kwBucket[len(buckets)] = uint16(len(kwCands))
+}
+
 // matchEnding returns the longest keyword whose last byte is b[p].
 func matchEnding(b []byte, p int) *keyword {
-	node := kwRoot[lowerTab[b[p]]]
-	var best *keyword
-	for q := p; node != 0; {
-		nd := &kwTrie[node]
-		if k := nd.kw; k != nil {
-			// "discard" is not "card"; "creditCard" is.
-			if !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1]) {
-				best = k
-			}
-		}
-		q--
-		if q < 0 {
-			break
-		}
-		c := lowerTab[b[q]]
-		node = 0
-		for _, e := range nd.edges {
-			if e.c == c {
-				node = e.next
-				break
+	if p >= 2 && p < len(b) {
+		h := kwBucketOf(lowerTab[b[p-2]], lowerTab[b[p-1]], lowerTab[b[p]])
+		for _, k := range kwCands[kwBucket[h]:kwBucket[h+1]] {
+			if q := p + 1 - len(k.text); q >= 0 && lowerEqual(b[q:p+1], k.text) && kwBoundary(b, k, q) {
+				return k
 			}
 		}
 	}
-	return best
+	if p >= 1 && p < len(b) {
+		x, y := lowerTab[b[p-1]], lowerTab[b[p]]
+		for _, k := range kwTwo {
+			if k.text[0] == x && k.text[1] == y && kwBoundary(b, k, p-1) {
+				return k
+			}
+		}
+	}
+	return nil
+}
+
+// lowerEqual reports whether s, with ASCII capitals folded, is t.
+func lowerEqual(s []byte, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := range len(t) {
+		if lowerTab[s[i]] != t[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// kwBoundary reports whether keyword k, found at b[q:], stands on its
+// own: "discard" is not "card"; "creditCard" is.
+func kwBoundary(b []byte, k *keyword, q int) bool {
+	return !k.alpha || q == 0 || !isLetter(b[q-1]) || isUpper(b[q]) && !isUpper(b[q-1])
 }
 
 // kwWindow is how far before a candidate the keyword search looks: about

@@ -1,5 +1,10 @@
 package pii
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // E-mail and IP addresses: the '@' and ':' examinations, and IPv4 from a
 // digit run followed by a dot.
 
@@ -111,6 +116,8 @@ func (st *state) ipv4(s, e int) int {
 }
 
 // dottedQuad parses four decimal octets (0–255, no leading zeros) at i.
+// Each octet's length and digits come from one eight-byte load, away from
+// the end of b.
 func dottedQuad(b []byte, i int) (int, bool) {
 	p := i
 	for k := 0; k < 4; k++ {
@@ -120,16 +127,29 @@ func dottedQuad(b []byte, i int) (int, bool) {
 			}
 			p++
 		}
-		q := digitsEnd(b, p, 4)
-		switch n := q - p; {
+		var n int
+		var c0, c1, c2 byte
+		if p >= 0 && p+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[p:])
+			n = bits.TrailingZeros64(nonDigitMask(x)) >> 3 // 8: all digits
+			c0, c1, c2 = byte(x), byte(x>>8), byte(x>>16)
+		} else {
+			n = digitsEnd(b, p, 4) - p
+			if n >= 3 {
+				c0, c1, c2 = b[p], b[p+1], b[p+2]
+			} else if n >= 1 {
+				c0 = b[p]
+			}
+		}
+		switch {
 		case n == 0 || n > 3:
 			return 0, false
-		case n > 1 && b[p] == '0':
+		case n > 1 && c0 == '0':
 			return 0, false
-		case n == 3 && (b[p] > '2' || b[p] == '2' && (b[p+1] > '5' || b[p+1] == '5' && b[p+2] > '5')):
+		case n == 3 && int(c0-'0')*100+int(c1-'0')*10+int(c2-'0') > 255:
 			return 0, false
 		}
-		p = q
+		p += n
 	}
 	return p, true
 }

@@ -395,7 +395,23 @@ func dateEnd(b []byte, p int) int {
 		return e
 	}
 	t := p + 19
-	switch c := byte(x2 >> 24); c {
+	c := byte(x2 >> 24)
+	if (c == '.' || c == ',') && nd2&0x0080808000000000 == 0 && nd2>>63 != 0 {
+		// The common stamp: three digits of fraction and a byte that is
+		// not a digit ("09:12:31.889]"), decided from the word; what
+		// fractionAfter and the checks below would decide otherwise
+		// ('.', ':', or ' ' or '-' before a digit) takes the long way.
+		switch byte(x2 >> 56) {
+		case '.', ':':
+		case ' ', '-':
+			if p+24 >= len(b) || !isDigit(b[p+24]) {
+				return p + 23
+			}
+		default:
+			return p + 23
+		}
+	}
+	switch c {
 	case ':':
 		return e
 	case '.':
