@@ -199,86 +199,80 @@ func (c *Config) LoadFile(path string) error {
 	return nil
 }
 
-// Env lists the environment variable of each setting.
-var Env = map[string]string{
-	"addr":                    "CUSTOS_ADDR",
-	"data":                    "CUSTOS_DATA",
-	"db":                      "CUSTOS_DB",
-	"audit_key":               "CUSTOS_AUDIT_KEY",
-	"vault_kek":               "CUSTOS_VAULT_KEK",
-	"vault_token_key":         "CUSTOS_VAULT_TOKEN_KEY",
-	"audit_origin":            "CUSTOS_AUDIT_ORIGIN",
-	"policy":                  "CUSTOS_POLICY",
-	"region":                  "CUSTOS_REGION",
-	"audit_verify_interval":   "CUSTOS_AUDIT_VERIFY_INTERVAL",
-	"smtp":                    "CUSTOS_SMTP",
-	"mail_from":               "CUSTOS_MAIL_FROM",
-	"retention_interval":      "CUSTOS_RETENTION_INTERVAL",
-	"mail_interval":           "CUSTOS_MAIL_INTERVAL",
-	"officer_email":           "CUSTOS_OFFICER_EMAIL",
-	"public_url":              "CUSTOS_PUBLIC_URL",
-	"dsr_interval":            "CUSTOS_DSR_INTERVAL",
-	"webhook_retry_base":      "CUSTOS_WEBHOOK_RETRY_BASE",
-	"access_sweep_interval":   "CUSTOS_ACCESS_SWEEP_INTERVAL",
-	"access_refresh_interval": "CUSTOS_ACCESS_REFRESH_INTERVAL",
-	"log_level":               "CUSTOS_LOG_LEVEL",
-	"log_format":              "CUSTOS_LOG_FORMAT",
+// Setting is one configuration setting: its YAML key, its environment variable and flag,
+// what it is, and where it goes in a Config.
+type Setting struct {
+	Key, Env, Flag, Help string
+	str                  func(*Config) *string
+	dur                  func(*Config) *time.Duration
 }
+
+// Set parses v into the setting of c; field names the source in errors (the variable or
+// the flag).
+func (s Setting) Set(c *Config, v, field string) error {
+	if s.str != nil {
+		*s.str(c) = v
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return custos.FieldError(custos.KindInvalid, field, "want a duration such as 30s, 1m or 1h")
+	}
+	*s.dur(c) = d
+	return nil
+}
+
+func str(key, help string, f func(*Config) *string) Setting {
+	return Setting{Key: key, Env: "CUSTOS_" + strings.ToUpper(key), Flag: strings.ReplaceAll(key, "_", "-"), Help: help, str: f}
+}
+
+func dur(key, help string, f func(*Config) *time.Duration) Setting {
+	return Setting{Key: key, Env: "CUSTOS_" + strings.ToUpper(key), Flag: strings.ReplaceAll(key, "_", "-"), Help: help, dur: f}
+}
+
+// Settings lists every setting, in the order the help shows them.
+var Settings = []Setting{
+	str("addr", "listen address HOST:PORT", func(c *Config) *string { return &c.Addr }),
+	str("data", "data folder", func(c *Config) *string { return &c.Data }),
+	str("db", "PostgreSQL connection URL", func(c *Config) *string { return &c.DB }),
+	str("audit_key", "audit signing key file", func(c *Config) *string { return &c.AuditKey }),
+	str("vault_kek", "vault key-encryption key file", func(c *Config) *string { return &c.VaultKEK }),
+	str("vault_token_key", "vault lookup-token key file", func(c *Config) *string { return &c.VaultTokenKey }),
+	str("audit_origin", "audit log name in checkpoints", func(c *Config) *string { return &c.AuditOrigin }),
+	str("policy", "statement-as-code file", func(c *Config) *string { return &c.Policy }),
+	str("region", "storage region of this instance", func(c *Config) *string { return &c.Region }),
+	dur("audit_verify_interval", "how often to re-verify the audit log (0: never)", func(c *Config) *time.Duration { return &c.AuditVerifyInterval }),
+	dur("retention_interval", "how often the retention sweep runs (0: never)", func(c *Config) *time.Duration { return &c.RetentionInterval }),
+	str("smtp", "SMTP server HOST:PORT for outgoing mail", func(c *Config) *string { return &c.SMTP }),
+	str("mail_from", "sender address of outgoing mail", func(c *Config) *string { return &c.MailFrom }),
+	dur("mail_interval", "how often queued mail is delivered (0: never)", func(c *Config) *time.Duration { return &c.MailInterval }),
+	str("officer_email", "the PI protection officer's address (request reminders, complaints)", func(c *Config) *string { return &c.OfficerEmail }),
+	str("public_url", "where subjects reach this server (download links), default http://ADDR", func(c *Config) *string { return &c.PublicURL }),
+	dur("dsr_interval", "how often subject requests are swept (0: never)", func(c *Config) *time.Duration { return &c.DSRInterval }),
+	dur("webhook_retry_base", "first wait before a failed deletion instruction is retried", func(c *Config) *time.Duration { return &c.WebhookRetryBase }),
+	dur("access_sweep_interval", "how often due access grants end and requests expire (0: never)", func(c *Config) *time.Duration { return &c.AccessSweepInterval }),
+	dur("access_refresh_interval", "how often to reload the grant index changed by other instances (0: never)", func(c *Config) *time.Duration { return &c.AccessRefreshInterval }),
+	str("log_level", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }),
+	str("log_format", "json or text", func(c *Config) *string { return &c.LogFormat }),
+}
+
+// Env lists the environment variable of each setting, by its YAML key.
+var Env = func() map[string]string {
+	m := make(map[string]string, len(Settings))
+	for _, s := range Settings {
+		m[s.Key] = s.Env
+	}
+	return m
+}()
 
 // LoadEnv overlays CUSTOS_* variables on c.
 func (c *Config) LoadEnv(getenv func(string) string) error {
-	set := func(key string, dst *string) {
-		if v := getenv(Env[key]); v != "" {
-			*dst = v
-		}
-	}
-	set("addr", &c.Addr)
-	set("data", &c.Data)
-	set("db", &c.DB)
-	set("audit_key", &c.AuditKey)
-	set("vault_kek", &c.VaultKEK)
-	set("vault_token_key", &c.VaultTokenKey)
-	set("audit_origin", &c.AuditOrigin)
-	set("policy", &c.Policy)
-	set("region", &c.Region)
-	set("smtp", &c.SMTP)
-	set("mail_from", &c.MailFrom)
-	set("officer_email", &c.OfficerEmail)
-	set("public_url", &c.PublicURL)
-	set("log_level", &c.LogLevel)
-	set("log_format", &c.LogFormat)
-	if v := getenv(Env["audit_verify_interval"]); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return custos.FieldError(custos.KindInvalid, Env["audit_verify_interval"], "want a duration such as 1h")
-		}
-		c.AuditVerifyInterval = d
-	}
-	for key, dst := range map[string]*time.Duration{"access_sweep_interval": &c.AccessSweepInterval,
-		"access_refresh_interval": &c.AccessRefreshInterval, "retention_interval": &c.RetentionInterval} {
-		if v := getenv(Env[key]); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				return custos.FieldError(custos.KindInvalid, Env[key], "want a duration such as 1m")
+	for _, s := range Settings {
+		if v := getenv(s.Env); v != "" {
+			if err := s.Set(c, v, s.Env); err != nil {
+				return err
 			}
-			*dst = d
 		}
-	}
-	for key, dst := range map[string]*time.Duration{"dsr_interval": &c.DSRInterval, "webhook_retry_base": &c.WebhookRetryBase} {
-		if v := getenv(Env[key]); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				return custos.FieldError(custos.KindInvalid, Env[key], "want a duration such as 30s")
-			}
-			*dst = d
-		}
-	}
-	if v := getenv(Env["mail_interval"]); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return custos.FieldError(custos.KindInvalid, Env["mail_interval"], "want a duration such as 10s")
-		}
-		c.MailInterval = d
 	}
 	return nil
 }

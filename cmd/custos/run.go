@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"custos.dev/custos"
 	"custos.dev/custos/app"
@@ -105,39 +104,15 @@ var version = "dev"
 type configFlags struct {
 	fs     *flag.FlagSet
 	config string
-	vals   map[string]*string
 }
 
 func newFlags(m *Main, name string) *configFlags {
 	fs := flag.NewFlagSet("custos "+name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	cf := &configFlags{fs: fs, vals: map[string]*string{}}
+	cf := &configFlags{fs: fs}
 	fs.StringVar(&cf.config, "config", "", "YAML config file")
-	for _, f := range []struct{ name, help string }{
-		{"addr", "listen address HOST:PORT"},
-		{"data", "data folder"},
-		{"db", "PostgreSQL connection URL"},
-		{"audit-key", "audit signing key file"},
-		{"vault-kek", "vault key-encryption key file"},
-		{"vault-token-key", "vault lookup-token key file"},
-		{"audit-origin", "audit log name in checkpoints"},
-		{"policy", "statement-as-code file"},
-		{"region", "storage region of this instance"},
-		{"audit-verify-interval", "how often to re-verify the audit log (0: never)"},
-		{"retention-interval", "how often the retention sweep runs (0: never)"},
-		{"smtp", "SMTP server HOST:PORT for outgoing mail"},
-		{"mail-from", "sender address of outgoing mail"},
-		{"mail-interval", "how often queued mail is delivered (0: never)"},
-		{"officer-email", "the PI protection officer's address (request reminders, complaints)"},
-		{"public-url", "where subjects reach this server (download links), default http://ADDR"},
-		{"dsr-interval", "how often subject requests are swept (0: never)"},
-		{"webhook-retry-base", "first wait before a failed deletion instruction is retried"},
-		{"access-sweep-interval", "how often due access grants end and requests expire (0: never)"},
-		{"access-refresh-interval", "how often to reload the grant index changed by other instances (0: never)"},
-		{"log-level", "debug, info, warn or error"},
-		{"log-format", "json or text"},
-	} {
-		cf.vals[f.name] = fs.String(f.name, "", f.help)
+	for _, st := range app.Settings {
+		fs.String(st.Flag, "", st.Help)
 	}
 	return cf
 }
@@ -158,76 +133,10 @@ func (cf *configFlags) load(m *Main) (app.Config, error) {
 	}
 	var err error
 	cf.fs.Visit(func(f *flag.Flag) {
-		v := f.Value.String()
-		switch f.Name {
-		case "addr":
-			cfg.Addr = v
-		case "data":
-			cfg.Data = v
-		case "db":
-			cfg.DB = v
-		case "audit-key":
-			cfg.AuditKey = v
-		case "vault-kek":
-			cfg.VaultKEK = v
-		case "vault-token-key":
-			cfg.VaultTokenKey = v
-		case "audit-origin":
-			cfg.AuditOrigin = v
-		case "policy":
-			cfg.Policy = v
-		case "region":
-			cfg.Region = v
-		case "smtp":
-			cfg.SMTP = v
-		case "mail-from":
-			cfg.MailFrom = v
-		case "access-sweep-interval", "access-refresh-interval":
-			d, perr := time.ParseDuration(v)
-			if perr != nil {
-				err = custos.FieldError(custos.KindInvalid, "--"+f.Name, "want a duration such as 1m")
+		for _, st := range app.Settings {
+			if st.Flag == f.Name && err == nil {
+				err = st.Set(&cfg, f.Value.String(), "--"+f.Name)
 			}
-			if f.Name == "access-sweep-interval" {
-				cfg.AccessSweepInterval = d
-			} else {
-				cfg.AccessRefreshInterval = d
-			}
-		case "officer-email":
-			cfg.OfficerEmail = v
-		case "public-url":
-			cfg.PublicURL = v
-		case "dsr-interval", "webhook-retry-base":
-			d, perr := time.ParseDuration(v)
-			if perr != nil {
-				err = custos.FieldError(custos.KindInvalid, "--"+f.Name, "want a duration such as 30s")
-			}
-			if f.Name == "dsr-interval" {
-				cfg.DSRInterval = d
-			} else {
-				cfg.WebhookRetryBase = d
-			}
-		case "mail-interval":
-			d, perr := time.ParseDuration(v)
-			if perr != nil {
-				err = custos.FieldError(custos.KindInvalid, "--mail-interval", "want a duration such as 10s")
-			}
-			cfg.MailInterval = d
-		case "log-level":
-			cfg.LogLevel = v
-		case "log-format":
-			cfg.LogFormat = v
-		case "audit-verify-interval":
-			d, perr := time.ParseDuration(v)
-			if perr != nil {
-				err = custos.FieldError(custos.KindInvalid, "--audit-verify-interval", "want a duration such as 1h")
-			}
-			cfg.AuditVerifyInterval = d
-		case "retention-interval":
-			d, perr := time.ParseDuration(v)
-			if perr != nil {
-				err = custos.FieldError(custos.KindInvalid, "--retention-interval", "want a duration such as 1m")
-			}
-			cfg.RetentionInterval = d
 		}
 	})
 	if err != nil {
