@@ -262,3 +262,25 @@ func TestFiledByStaff(t *testing.T) {
 		t.Fatalf("explanation mail %q", m.Text)
 	}
 }
+
+// A sweep pages through every open request: requests that wait long (complaints awaiting
+// the officer's answer) and fall due first never crowd out the ones behind them (R-DSR-6).
+func TestSweepReachesEveryOpenRequest(t *testing.T) {
+	engines(t, func(t *testing.T, engine string) {
+		e := newDSREnv(t, engine)
+		e.a.Requests.SweepPage = 2
+		for i := range 5 {
+			addr := fmt.Sprintf("waiting.%d@example.cn", i)
+			e.subject("individual_customer", addr)
+			e.file(addr, `{"type":"complaint","email":"`+addr+`","text":"投诉"}`, 1)
+		}
+		e.clock.add(time.Hour) // the access request falls due after every complaint
+		const addr = "behind.them@example.cn"
+		e.subject("individual_customer", addr)
+		id, key := e.file(addr, `{"type":"access","email":"`+addr+`"}`, 1)
+		e.sweep()
+		if got := e.must("GET", "/v1/requests/"+id, key, "", 200); got["state"] != "completed" {
+			t.Fatalf("the request behind five waiting ones: %v", got["state"])
+		}
+	})
+}

@@ -299,8 +299,9 @@ type Store interface {
 	UpdateRequest(ctx context.Context, c *Change) error
 	Request(ctx context.Context, id string) (*Request, error)
 	Requests(ctx context.Context, f Filter) ([]Request, error)
-	// Open lists requests still to be worked on, oldest first.
-	OpenRequests(ctx context.Context, limit int) ([]Request, error)
+	// OpenRequests lists requests still to be worked on, soonest due first, after the
+	// cursor (dueAt, id) — zero for the first page.
+	OpenRequests(ctx context.Context, dueAt time.Time, id string, limit int) ([]Request, error)
 	RequestHistory(ctx context.Context, id string) ([]History, error)
 
 	Verification(ctx context.Context, requestID string) (*Verification, error)

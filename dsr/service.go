@@ -70,11 +70,13 @@ type Service struct {
 	Now  func() time.Time
 
 	// Tunables; zero means the default in parentheses.
-	CodeTTL        time.Duration // a code's validity (10m)
-	MaxAttempts    int           // tries before the request locks (5)
-	CodesPerHour   int           // codes sent per subject and per address in an hour (5)
-	LinkTTL        time.Duration // a download link's validity (7 days)
-	RetryBase      time.Duration // first retry of a deletion instruction (30s)
+	CodeTTL      time.Duration // a code's validity (10m)
+	MaxAttempts  int           // tries before the request locks (5)
+	CodesPerHour int           // codes sent per subject and per address in an hour (5)
+	LinkTTL      time.Duration // a download link's validity (7 days)
+	RetryBase    time.Duration // first retry of a deletion instruction (30s)
+	// SweepPage is how many open requests one query of a sweep reads (500).
+	SweepPage      int
 	RetryMax       time.Duration // longest wait between retries (6h)
 	DeliverTimeout time.Duration // one webhook call (10s)
 	Concurrency    int           // webhook calls at once (8)

@@ -27,22 +27,39 @@ var system = auth.System
 // Sweep advances every open request as far as it can go now, and sends the officer's
 // reminders (R-DSR-6). It returns how many steps it took.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	rs, err := s.Store.OpenRequests(ctx, 1000)
-	if err != nil {
-		return 0, err
-	}
 	steps := 0
 	var errs []error
-	for i := range rs {
-		n, err := s.advance(ctx, &rs[i])
-		steps += n
-		if err != nil && custos.KindOf(err) != custos.KindConflict {
-			s.log().ErrorContext(ctx, "subject request step failed", "request", rs[i].ID, "err", err)
-			errs = append(errs, fmt.Errorf("request %s: %w", rs[i].ID, err))
-		}
+	// Every open request, a page at a time: requests that wait long (on a customer's
+	// instruction, an officer's answer or a slow recipient) never crowd out the rest.
+	var due time.Time
+	var after string
+	page := s.SweepPage
+	if page <= 0 {
+		page = 500
 	}
-	return steps, errors.Join(errs...)
+	for {
+		if err := ctx.Err(); err != nil {
+			return steps, err
+		}
+		rs, err := s.Store.OpenRequests(ctx, due, after, page)
+		if err != nil {
+			return steps, err
+		}
+		for i := range rs {
+			n, err := s.advance(ctx, &rs[i])
+			steps += n
+			if err != nil && custos.KindOf(err) != custos.KindConflict {
+				s.log().ErrorContext(ctx, "subject request step failed", "request", rs[i].ID, "err", err)
+				errs = append(errs, fmt.Errorf("request %s: %w", rs[i].ID, err))
+			}
+		}
+		if len(rs) < page {
+			return steps, errors.Join(errs...)
+		}
+		due, after = rs[len(rs)-1].DueAt, rs[len(rs)-1].ID
+	}
 }
+
 
 // advance takes every step a request can take now.
 func (s *Service) advance(ctx context.Context, r *Request) (int, error) {

@@ -253,8 +253,13 @@ func (db *DB) Requests(ctx context.Context, f dsr.Filter) ([]dsr.Request, error)
 }
 
 // OpenRequests lists the requests fulfilment still works on.
-func (db *DB) OpenRequests(ctx context.Context, limit int) ([]dsr.Request, error) {
-	return db.queryRequests(ctx, "SELECT "+dsrRequestCols+" FROM dsr_requests WHERE state IN ('verified', 'in_progress') ORDER BY due_at, id LIMIT ?", limit)
+func (db *DB) OpenRequests(ctx context.Context, dueAt time.Time, id string, limit int) ([]dsr.Request, error) {
+	due := int64(0)
+	if !dueAt.IsZero() {
+		due = Micros(dueAt)
+	}
+	return db.queryRequests(ctx, "SELECT "+dsrRequestCols+` FROM dsr_requests WHERE state IN ('verified', 'in_progress')
+		AND (due_at > ? OR (due_at = ? AND id > ?)) ORDER BY due_at, id LIMIT ?`, due, due, id, limit)
 }
 
 // RequestHistory reads a request's steps in order.
