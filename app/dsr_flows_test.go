@@ -284,3 +284,46 @@ func TestSweepReachesEveryOpenRequest(t *testing.T) {
 		}
 	})
 }
+
+// A request whose subject never proves who they are is closed as abandoned after the
+// verification window (7 days), with its history and an audit event; a verified one is
+// not touched (R-DSR-5, R-DSR-6).
+func TestUnverifiedRequestsAreClosed(t *testing.T) {
+	engines(t, func(t *testing.T, engine string) {
+		e := newDSREnv(t, engine)
+		const addr = "never.verifies@example.cn"
+		_, sb := e.subject("individual_customer", addr)
+		stale := e.must("POST", "/v1/requests", "", `{"type":"access","email":"`+addr+`"}`, 202)["id"].(string)
+		unknown := e.must("POST", "/v1/requests", "", `{"type":"deletion","email":"nobody.on.record@example.cn"}`, 202)["id"].(string)
+		const other = "does.verify@example.cn"
+		e.subject("individual_customer", other)
+		live, key := e.file(other, `{"type":"complaint","email":"`+other+`","text":"投诉"}`, 1)
+
+		e.clock.add(7*24*time.Hour - time.Minute)
+		e.sweep()
+		if n := len(e.events("dsr.abandon")); n != 0 {
+			t.Fatalf("%d closed before the window ended", n)
+		}
+		e.clock.add(2 * time.Minute)
+		e.sweep()
+		if n := len(e.events("dsr.abandon")); n != 2 {
+			t.Fatalf("%d abandoned requests closed, want 2", n)
+		}
+		for _, id := range []string{stale, unknown} {
+			got := e.must("GET", "/v1/requests/"+id, e.officer(), "", 200)
+			if got["state"] != "withdrawn" {
+				t.Fatalf("request %s: %v", id, got["state"])
+			}
+		}
+		hist := e.must("GET", "/v1/requests/"+stale+"/history", e.officer(), "", 200)
+		if !strings.Contains(fmt.Sprint(hist), "abandoned") {
+			t.Fatalf("history %v", hist)
+		}
+		if got := e.must("GET", "/v1/requests/"+live, key, "", 200); got["state"] != "verified" {
+			t.Fatalf("a verified request was touched: %v", got["state"])
+		}
+		// The subject can still make a new request.
+		e.file(addr, `{"type":"access","email":"`+addr+`"}`, 2)
+		_ = sb
+	})
+}

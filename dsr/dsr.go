@@ -303,6 +303,11 @@ type Store interface {
 	// cursor (dueAt, id) — zero for the first page.
 	OpenRequests(ctx context.Context, dueAt time.Time, id string, limit int) ([]Request, error)
 	RequestHistory(ctx context.Context, id string) ([]History, error)
+	// UnverifiedBefore lists requests received before t whose subject never proved who
+	// they are (received or verifying), oldest first.
+	UnverifiedBefore(ctx context.Context, t time.Time, limit int) ([]Request, error)
+	// PruneCodeSends forgets code sends older than t (the rate limits look back an hour).
+	PruneCodeSends(ctx context.Context, t time.Time) error
 
 	Verification(ctx context.Context, requestID string) (*Verification, error)
 	// CountCodeSends counts codes sent under a rate-limit key since a time.

@@ -76,7 +76,10 @@ type Service struct {
 	LinkTTL      time.Duration // a download link's validity (7 days)
 	RetryBase    time.Duration // first retry of a deletion instruction (30s)
 	// SweepPage is how many open requests one query of a sweep reads (500).
-	SweepPage      int
+	SweepPage int
+	// VerifyWindow is how long a request may wait for its subject to prove who they are
+	// before it is closed as abandoned (7 days).
+	VerifyWindow   time.Duration
 	RetryMax       time.Duration // longest wait between retries (6h)
 	DeliverTimeout time.Duration // one webhook call (10s)
 	Concurrency    int           // webhook calls at once (8)

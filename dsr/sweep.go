@@ -54,7 +54,8 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 			}
 		}
 		if len(rs) < page {
-			return steps, errors.Join(errs...)
+			n, err := s.closeAbandoned(ctx)
+			return steps + n, errors.Join(append(errs, err)...)
 		}
 		due, after = rs[len(rs)-1].DueAt, rs[len(rs)-1].ID
 	}
@@ -398,4 +399,42 @@ func (s *Service) stepDeletion(ctx context.Context, r *Request) (bool, error) {
 		return s.complete(ctx, r, fmt.Sprintf("%d recipients confirmed", len(ins)), nil, "R-DSR-4")
 	}
 	return false, nil
+}
+
+// closeAbandoned closes, as withdrawn, the requests whose subject did not prove who they
+// are within VerifyWindow: no clock ever started for them (R-DSR-6 counts from
+// verification), and an unverified request is not kept open for ever. It also forgets code
+// sends the rate limits no longer look at.
+func (s *Service) closeAbandoned(ctx context.Context) (int, error) {
+	now := s.now()
+	window := orDefault(s.VerifyWindow, 7*24*time.Hour)
+	if err := s.Store.PruneCodeSends(ctx, now.Add(-24*time.Hour)); err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		rs, err := s.Store.UnverifiedBefore(ctx, now.Add(-window), 500)
+		if err != nil {
+			return n, err
+		}
+		for i := range rs {
+			r := &rs[i]
+			r.State, r.ClosedAt, r.UpdatedAt = StateWithdrawn, now, now
+			c := &Change{Request: r}
+			ev := s.event(r, "custos", "", "dsr.abandon", "R-DSR-5")
+			ev.Details["reason"] = "identity_not_verified"
+			c.Events = append(c.Events, ev)
+			c.History = append(c.History, r.history(now, "custos", "abandoned", "identity not verified within "+window.String()))
+			if err := s.Store.UpdateRequest(ctx, c); err != nil && custos.KindOf(err) != custos.KindConflict {
+				return n, err
+			}
+			n++
+		}
+		if len(rs) < 500 {
+			return n, nil
+		}
+	}
 }

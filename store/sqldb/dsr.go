@@ -262,6 +262,18 @@ func (db *DB) OpenRequests(ctx context.Context, dueAt time.Time, id string, limi
 		AND (due_at > ? OR (due_at = ? AND id > ?)) ORDER BY due_at, id LIMIT ?`, due, due, id, limit)
 }
 
+// UnverifiedBefore implements dsr.Store.
+func (db *DB) UnverifiedBefore(ctx context.Context, t time.Time, limit int) ([]dsr.Request, error) {
+	return db.queryRequests(ctx, "SELECT "+dsrRequestCols+` FROM dsr_requests WHERE state IN ('received', 'verifying')
+		AND received_at < ? ORDER BY received_at, id LIMIT ?`, Micros(t), limit)
+}
+
+// PruneCodeSends implements dsr.Store.
+func (db *DB) PruneCodeSends(ctx context.Context, t time.Time) error {
+	_, err := db.W.ExecContext(ctx, db.Q("DELETE FROM dsr_code_sends WHERE at < ?"), Micros(t))
+	return db.mapErr(err)
+}
+
 // RequestHistory reads a request's steps in order.
 func (db *DB) RequestHistory(ctx context.Context, id string) ([]dsr.History, error) {
 	rows, err := db.R.QueryContext(ctx, db.Q("SELECT at, action, state, note, by_actor FROM dsr_history WHERE request_id = ? ORDER BY seq"), id)
