@@ -172,6 +172,44 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
 		}
 	}
+	checkCardNear(t, b)
+}
+
+// checkCardNear holds the remembering (*state).cardNear to cardNear on
+// the searches of codes at every position, as securityCode makes them (the
+// stretch before a keyword, then the one after the code), and on windows
+// of other sizes and steps that overlap, touch, or leave gaps.
+func checkCardNear(t *testing.T, b []byte) {
+	t.Helper()
+	type query struct{ from, to int }
+	var plans [][]query
+	var codes []query
+	for p := 0; p < len(b); p++ {
+		codes = append(codes, query{p - 256, p}, query{p + 7, p + 135})
+	}
+	plans = append(plans, codes)
+	for _, w := range []int{1, 5, 30, 100} {
+		for _, step := range []int{1, 3, 40, 70, 130} {
+			var qs []query
+			for p := -w; p < len(b)+w; p += step {
+				qs = append(qs, query{p, p + w})
+			}
+			plans = append(plans, qs)
+			var back []query
+			for i := len(qs) - 1; i >= 0; i-- {
+				back = append(back, qs[i])
+			}
+			plans = append(plans, back)
+		}
+	}
+	for _, qs := range plans {
+		st := state{b: b}
+		for _, q := range qs {
+			if got, want := st.cardNear(q.from, q.to), cardNear(b, q.from, q.to); got != want {
+				t.Fatalf("cardNear(%q, %d, %d) = %v after earlier searches, alone %v", b, q.from, q.to, got, want)
+			}
+		}
+	}
 }
 
 // TestHelpers runs checkHelpers on generated support data and on stamps
