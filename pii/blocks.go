@@ -238,6 +238,14 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 		for j < nb {
 			bs := base + 64*j
 			d := bb.dig[j+1]
+			// The loop position is in this block (i-bs < 64).
+			if evs.loud[j&(batchBlocks-1)] == 0 && bs+64 <= to && d>>(uint(i-bs)&63)&1 == 0 {
+				// Nothing to examine: no loud event, and the position is
+				// not inside a run.
+				i = bs + 64
+				j++
+				continue
+			}
 			stamp := evs.stamp[j&(batchBlocks-1)]
 			ev := evs.ev[j&(batchBlocks-1)]
 			if bs+64 <= to {
@@ -343,7 +351,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 				continue blocks
 			}
 			i = max(i, min(bs+64, to))
-			j = max(j+1, (i-base)/64)
+			j = max(j+1, int(uint(i-base)/64))
 		}
 	}
 	return i
