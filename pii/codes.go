@@ -297,46 +297,46 @@ func (st *state) cardNear(from, to int) bool {
 
 // cardNear reports whether b[from:to] holds a Luhn-valid card number of 13
 // to 19 digits, plain or grouped: whether a position in [from, to) starts
-// one.
+// one (cardAt). It looks from the end back: the card a security code
+// goes with usually stands close before the keyword, and the runs of
+// digits further back (dates, times, order numbers) then need not be
+// parsed. cardNearRef (helpers_test.go) is the same search forwards.
 func cardNear(b []byte, from, to int) bool {
-	if from < 0 {
-		from = 0
+	from, to = max(from, 0), min(to, len(b))
+	for i := to - 1; i >= from; i-- {
+		// Inside a run only its first digit is looked at (cardAt's first
+		// test, without the call).
+		if isDigit(b[i]) && (i == 0 || !isDigit(b[i-1]) || escapedAt(b, i-1)) && cardAt(b, i) {
+			return true
+		}
 	}
-	if to > len(b) {
-		to = len(b)
+	return false
+}
+
+// cardAt reports whether a card number of 13 to 19 digits, plain or
+// grouped, starts at i: the first digit of a run (not one glued to a
+// digit before it) that is not a hex digit of a \uXXXX escape.
+func cardAt(b []byte, i int) bool {
+	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) || escapeEnd(b, i) > 0 {
+		return false
 	}
-	for i := from; i < to; i++ {
-		if !isDigit(b[i]) {
-			continue
-		}
-		if esc := escapeEnd(b, i); esc > 0 {
-			i = esc - 1 // the hex digits of a \uXXXX escape
-			continue
-		}
-		if i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) {
-			continue
-		}
-		e := digitsEnd(b, i, maxDigits+1)
-		if n := e - i; n >= 13 && n <= 19 {
-			if luhn(b[i:e]) {
-				return true
-			}
-		} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
-			var q seq
-			parseSeq(&q, b, i, e)
-			for k := q.ng; k >= 3; k-- {
-				if shapeOf(q.gl[:k]) == shapeCard {
-					nd := 0
-					for _, g := range q.gl[:k] {
-						nd += int(g)
-					}
-					if luhn(q.d[:nd]) {
-						return true
-					}
+	e := digitsEnd(b, i, maxDigits+1)
+	if n := e - i; n >= 13 && n <= 19 {
+		return luhn(b[i:e])
+	} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
+		var q seq
+		parseSeq(&q, b, i, e)
+		for k := q.ng; k >= 3; k-- {
+			if shapeOf(q.gl[:k]) == shapeCard {
+				nd := 0
+				for _, g := range q.gl[:k] {
+					nd += int(g)
+				}
+				if luhn(q.d[:nd]) {
+					return true
 				}
 			}
 		}
-		i = e
 	}
 	return false
 }

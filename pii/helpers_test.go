@@ -176,10 +176,56 @@ func checkHelpers(t *testing.T, b []byte) {
 	checkCardNear(t, b)
 }
 
-// checkCardNear holds the remembering (*state).cardNear to cardNear on
-// the searches of codes at every position, as securityCode makes them (the
-// stretch before a keyword, then the one after the code), and on windows
-// of other sizes and steps that overlap, touch, or leave gaps.
+// cardNearRef is cardNear as it was first written: forwards, a run at a
+// time, stepping over the hex digits of escapes and the rest of each run.
+func cardNearRef(b []byte, from, to int) bool {
+	if from < 0 {
+		from = 0
+	}
+	if to > len(b) {
+		to = len(b)
+	}
+	for i := from; i < to; i++ {
+		if !isDigit(b[i]) {
+			continue
+		}
+		if esc := escapeEnd(b, i); esc > 0 {
+			i = esc - 1 // the hex digits of a \uXXXX escape
+			continue
+		}
+		if i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) {
+			continue
+		}
+		e := digitsEnd(b, i, maxDigits+1)
+		if n := e - i; n >= 13 && n <= 19 {
+			if luhn(b[i:e]) {
+				return true
+			}
+		} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
+			var q seq
+			parseSeq(&q, b, i, e)
+			for k := q.ng; k >= 3; k-- {
+				if shapeOf(q.gl[:k]) == shapeCard {
+					nd := 0
+					for _, g := range q.gl[:k] {
+						nd += int(g)
+					}
+					if luhn(q.d[:nd]) {
+						return true
+					}
+				}
+			}
+		}
+		i = e
+	}
+	return false
+}
+
+// checkCardNear holds cardNear, and the remembering (*state).cardNear, to
+// cardNearRef on the searches of codes at every position, as securityCode
+// makes them (the stretch before a keyword, then the one after the code),
+// and on windows of other sizes and steps that overlap, touch, or leave
+// gaps.
 func checkCardNear(t *testing.T, b []byte) {
 	t.Helper()
 	type query struct{ from, to int }
@@ -206,8 +252,12 @@ func checkCardNear(t *testing.T, b []byte) {
 	for _, qs := range plans {
 		st := state{b: b}
 		for _, q := range qs {
-			if got, want := st.cardNear(q.from, q.to), cardNear(b, q.from, q.to); got != want {
-				t.Fatalf("cardNear(%q, %d, %d) = %v after earlier searches, alone %v", b, q.from, q.to, got, want)
+			want := cardNearRef(b, q.from, q.to)
+			if got := cardNear(b, q.from, q.to); got != want {
+				t.Fatalf("cardNear(%q, %d, %d) = %v, reference %v", b, q.from, q.to, got, want)
+			}
+			if got := st.cardNear(q.from, q.to); got != want {
+				t.Fatalf("cardNear(%q, %d, %d) = %v after earlier searches, reference %v", b, q.from, q.to, got, want)
 			}
 		}
 	}
@@ -249,6 +299,22 @@ func TestQuietTable(t *testing.T) {
 						t.Fatalf("quietFast(%d, %q, %q, %q) = %v, quietRun %v", n, byte(prev), prev2, byte(after), got, want)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestKeywordPairTables checks the raw-byte pair tables of keywordBefore
+// against kwEnd2 (case folded) and kwStop on every pair of bytes.
+func TestKeywordPairTables(t *testing.T) {
+	for y := 0; y < 256; y++ {
+		for z := 0; z < 256; z++ {
+			i := y<<8 | z
+			j := int(lowerTab[y])<<8 | int(lowerTab[z])
+			end := kwEnd2[j>>6]&(1<<(j&63)) != 0
+			stop := end || kwStop[z]
+			if (kwPairEnd[i>>6]>>(i&63)&1 != 0) != end || (kwPairAny[i>>6]>>(i&63)&1 != 0) != stop {
+				t.Fatalf("pair %#x %#x: kwPairEnd or kwPairAny wrong", y, z)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package pii
 import (
 	"encoding/binary"
 	"fmt"
+	mbits "math/bits"
 	"sort"
 	"unicode/utf8"
 )
@@ -451,16 +452,29 @@ func keywordBefore(b []byte, start int) context {
 var kwPairEnd, kwPairAny [256 * 256 / 64]uint64
 
 func init() {
-	for y := 0; y < 256; y++ {
-		for z := 0; z < 256; z++ {
-			i := y<<8 | z
-			j := int(lowerTab[y])<<8 | int(lowerTab[z])
-			if kwEnd2[j>>6]&(1<<(j&63)) != 0 {
-				kwPairEnd[i>>6] |= 1 << (i & 63)
-				kwPairAny[i>>6] |= 1 << (i & 63)
+	set := func(t *[256 * 256 / 64]uint64, y, z int) { i := y<<8 | z; t[i>>6] |= 1 << (i & 63) }
+	// Every case of each pair of kwEnd2 (lower case there).
+	cases := func(c int) []int {
+		if c-'a' < 26 && c >= 'a' {
+			return []int{c, c - 'a' + 'A'}
+		}
+		return []int{c}
+	}
+	for w, bits := range kwEnd2 {
+		for ; bits != 0; bits &= bits - 1 {
+			j := w<<6 | mbits.TrailingZeros64(bits)
+			for _, y := range cases(j >> 8) {
+				for _, z := range cases(j & 255) {
+					set(&kwPairEnd, y, z)
+					set(&kwPairAny, y, z)
+				}
 			}
-			if kwStop[z] {
-				kwPairAny[i>>6] |= 1 << (i & 63)
+		}
+	}
+	for z := range 256 {
+		if kwStop[z] {
+			for y := range 256 {
+				set(&kwPairAny, y, z)
 			}
 		}
 	}
