@@ -36,6 +36,14 @@ type batchBits struct {
 	dot   [batchBlocks + 1]uint64 // '.'
 	sep   [batchBlocks + 1]uint64 // ' ' and '-'
 	u     [batchBlocks + 1]uint64 // 'u'
+	// For the rules of versions and time stamps (eventsGeneric). Of index
+	// 0, letter uses bits 62 and 63 (the two bytes before the batch),
+	// slash and dash bit 63, spt and comma nothing.
+	letter [batchBlocks + 1]uint64 // A-Z, a-z
+	slash  [batchBlocks + 1]uint64 // '/'
+	dash   [batchBlocks + 1]uint64 // '-'
+	spt    [batchBlocks + 1]uint64 // ' ' and 'T'
+	comma  [batchBlocks + 1]uint64 // ','
 }
 
 // batchEvents are the events of a batch of blocks (see runBlocks): ev[k]
@@ -43,6 +51,9 @@ type batchBits struct {
 type batchEvents struct {
 	loud [batchBlocks]uint64
 	ev   [batchBlocks]uint64
+	// stamp marks the loud events that start a log time stamp whose end
+	// dateEnd would find 23 bytes on (see eventsGeneric).
+	stamp [batchBlocks]uint64
 }
 
 // haveSIMD is set at start-up on processors that can classify bytes in
@@ -61,6 +72,7 @@ func classifyGeneric(b []byte, out *batchBits, n int) {
 	for k := range min(n, batchBlocks) {
 		blk := b[64*k : 64*k+64]
 		var dig, colon, at, word, hex, dot, sep, u uint64
+		var letter, slash, dash, spt, comma uint64
 		for j := 0; j < 64; j++ {
 			x := blk[j]
 			bit := uint64(1) << j
@@ -74,10 +86,23 @@ func classifyGeneric(b []byte, out *batchBits, n int) {
 				at |= bit
 			case '.':
 				dot |= bit
-			case ' ', '-':
+			case ' ':
 				sep |= bit
+				spt |= bit
+			case '-':
+				sep |= bit
+				dash |= bit
 			case 'u':
 				u |= bit
+			case '/':
+				slash |= bit
+			case 'T':
+				spt |= bit
+			case ',':
+				comma |= bit
+			}
+			if isLetter(x) {
+				letter |= bit
 			}
 			if isWord(x) {
 				word |= bit
@@ -88,6 +113,7 @@ func classifyGeneric(b []byte, out *batchBits, n int) {
 		}
 		out.dig[k+1], out.colon[k+1], out.at[k+1], out.word[k+1] = dig, colon, at, word
 		out.hex[k+1], out.dot[k+1], out.sep[k+1], out.u[k+1] = hex, dot, sep, u
+		out.letter[k+1], out.slash[k+1], out.dash[k+1], out.spt[k+1], out.comma[k+1] = letter, slash, dash, spt, comma
 	}
 }
 
@@ -117,9 +143,31 @@ func eventsGeneric(c *batchBits, out *batchEvents, n int) {
 		// Before ' ' or '-': one digit is never the first group of a
 		// grouped number, two only when more digits follow.
 		q |= len1&(sep>>1) | len2&(sep>>2)&(nd>>3)
+		// Three or four digits before a word byte ("293ms", "512MB"):
+		// digits returns at the run's end, whatever stands before it.
+		q |= len3&(word>>3) | len4&(word>>4)
+		// One to three digits before '.', after '/' or '-' after a letter
+		// ("Chrome/120.0.0.0", "HTTP/1.1", "openssl-1.1.1"): a version,
+		// not the first octet of an address (ipv4).
+		psd := (c.slash[k+1]|c.dash[k+1])<<1 | (c.slash[k]|c.dash[k])>>63
+		pl2 := c.letter[k+1]<<2 | c.letter[k]>>62
+		q |= (len1&(dot>>1) | len2&(dot>>2) | len3&(dot>>3)) & psd & pl2
 		// Quiet colons: not before ':', no hex digit on one side.
 		q |= col & (^col >> 1) &^ ((hex >> 1) & (hex<<1 | c.hex[k]>>63)) &^ (1 << 63)
 		out.ev[k], out.loud[k] = ev, ev&^q
+		// Time stamps "DDDD-DD-DD?DD?DD:DD?DDD" (the ? one of ' ' or 'T',
+		// any byte, '.' or ','), the fraction followed by a byte that is
+		// not a digit, '.' or ':', nor ' ' or '-' before a digit: the
+		// common stamp, which dateEnd decides from its three words and
+		// ends 23 bytes on. Only stamps whose 25 bytes are in the block
+		// (starting at bit 39 at most).
+		dd := d & (d >> 1)
+		stamp := starts & dd & (dd >> 2) & (dd >> 5) & (dd >> 8) & (dd >> 11) & (dd >> 14) &
+			(dd >> 17) & (dd >> 20) & (d >> 22)
+		dash, spt := c.dash[k+1], c.spt[k+1]
+		stamp &= dash >> 4 & (dash >> 7) & (spt >> 10) & (col >> 16) & ((dot | c.comma[k+1]) >> 19)
+		stamp &^= (d|dot|col)>>23 | sep>>23&(d>>24)
+		out.stamp[k] = stamp & (1<<40 - 1)
 	}
 }
 
@@ -164,6 +212,20 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 				bb.u[0] = 1 << 63
 			}
 		}
+		bb.letter[0], bb.slash[0], bb.dash[0] = 0, 0, 0
+		if base > 0 {
+			x := full[base-1]
+			bb.letter[0] = uint64(ctype[x]&ctLetter) << 61 // ctLetter is bit 2
+			if x == '/' {
+				bb.slash[0] = 1 << 63
+			}
+			if x == '-' {
+				bb.dash[0] = 1 << 63
+			}
+			if base > 1 {
+				bb.letter[0] |= uint64(ctype[full[base-2]]&ctLetter) << 60
+			}
+		}
 		if simd {
 			classifySIMD(full[base:base+64*nb], &bb, nb)
 			eventsSIMD(&bb, &evs, nb)
@@ -176,6 +238,15 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 		for j < nb {
 			bs := base + 64*j
 			d := bb.dig[j+1]
+			// The loop position is in this block (i-bs < 64).
+			if evs.loud[j&(batchBlocks-1)] == 0 && bs+64 <= to && d>>(uint(i-bs)&63)&1 == 0 {
+				// Nothing to examine: no loud event, and the position is
+				// not inside a run.
+				i = bs + 64
+				j++
+				continue
+			}
+			stamp := evs.stamp[j&(batchBlocks-1)]
 			ev := evs.ev[j&(batchBlocks-1)]
 			if bs+64 <= to {
 				ev = evs.loud[j&(batchBlocks-1)]
@@ -193,6 +264,10 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 				p := bs + t
 				var r int // where the loop resumes after an examination
 				if d>>t&1 != 0 {
+					if stamp>>t&1 != 0 {
+						r = p + 23 // what dateEnd returns there
+						goto resume
+					}
 					var n int
 					var after byte
 					if rest := ^d >> t; rest != 0 {
@@ -276,7 +351,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 				continue blocks
 			}
 			i = max(i, min(bs+64, to))
-			j = max(j+1, (i-base)/64)
+			j = max(j+1, int(uint(i-base)/64))
 		}
 	}
 	return i

@@ -23,6 +23,11 @@ func classifyAVX512(src *byte, out *batchBits, n int)
 //go:noescape
 func eventsAVX2(c *batchBits, out *batchEvents, n int)
 
+// eventsAVX512 is eventsAVX2 with AVX-512 (F), eight blocks at a time.
+//
+//go:noescape
+func eventsAVX512(c *batchBits, out *batchEvents, n int)
+
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
@@ -80,5 +85,9 @@ func classifySIMD(b []byte, out *batchBits, n int) {
 }
 
 func eventsSIMD(c *batchBits, out *batchEvents, n int) {
-	eventsAVX2(c, out, min(n, batchBlocks))
+	if useAVX512 {
+		eventsAVX512(c, out, min(n, batchBlocks))
+	} else {
+		eventsAVX2(c, out, min(n, batchBlocks))
+	}
 }

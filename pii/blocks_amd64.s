@@ -25,6 +25,10 @@ VEC(c5f, 0x5f5f5f5f5f5f5f5f)   // '_'
 VEC(c2e, 0x2e2e2e2e2e2e2e2e)   // '.'
 VEC(c2d, 0x2d2d2d2d2d2d2d2d)   // '-'
 VEC(c75, 0x7575757575757575)   // 'u'
+VEC(c2f, 0x2f2f2f2f2f2f2f2f)   // '/'
+VEC(c54, 0x5454545454545454)   // 'T'
+VEC(c2c, 0x2c2c2c2c2c2c2c2c)   // ','
+VEC(m40, 0x000000ffffffffff)   // bits 0-39
 
 // VEC64 is VEC for the 64-byte registers of classifyAVX512.
 #define VEC64(name, b) \
@@ -50,6 +54,10 @@ VEC64(z5f, 0x5f5f5f5f5f5f5f5f)   // '_'
 VEC64(z2e, 0x2e2e2e2e2e2e2e2e)   // '.'
 VEC64(z2d, 0x2d2d2d2d2d2d2d2d)   // '-'
 VEC64(z75, 0x7575757575757575)   // 'u'
+VEC64(zm40, 0x000000ffffffffff)  // bits 0-39
+VEC64(z2f, 0x2f2f2f2f2f2f2f2f)   // '/'
+VEC64(z54, 0x5454545454545454)   // 'T'
+VEC64(z2c, 0x2c2c2c2c2c2c2c2c)   // ','
 
 // The arrays of batchBits: nine uint64 each, block k at index k+1.
 #define DIG 8
@@ -60,6 +68,11 @@ VEC64(z75, 0x7575757575757575)   // 'u'
 #define DOT 368
 #define SEP 440
 #define U 512
+#define LETTER 584
+#define SLASH 656
+#define DASH 728
+#define SPT 800
+#define COMMA 872
 
 // MASK stores the bit sets of a class as one uint64 at off(DI), from the
 // compare results lo (first 32 bytes) and hi (last 32).
@@ -129,11 +142,16 @@ loop:
 	MOVQ BX, HEX(DI)
 	VPMINUB Y8, Y4, Y6
 	VPCMPEQB Y4, Y6, Y6
+	VPMOVMSKB Y6, R8           // letters
 	VPOR Y2, Y6, Y6
 	VPCMPEQB Y7, Y0, Y4
 	VPOR Y4, Y6, Y6
 	VPMINUB Y8, Y5, Y4
 	VPCMPEQB Y5, Y4, Y4
+	VPMOVMSKB Y4, R9
+	SHLQ $32, R9
+	ORQ R8, R9
+	MOVQ R9, LETTER(DI)
 	VPOR Y3, Y4, Y4
 	VPCMPEQB Y7, Y1, Y5
 	VPOR Y5, Y4, Y4
@@ -143,13 +161,25 @@ loop:
 	VPCMPEQB c2e<>(SB), Y0, Y4
 	VPCMPEQB c2e<>(SB), Y1, Y5
 	MASK(Y4, Y5, DOT)
-	VPCMPEQB Y11, Y0, Y4
-	VPCMPEQB c2d<>(SB), Y0, Y6
-	VPOR Y6, Y4, Y4
+	VPCMPEQB Y11, Y0, Y4       // ' '
+	VPCMPEQB c2d<>(SB), Y0, Y6 // '-'
 	VPCMPEQB Y11, Y1, Y5
-	VPCMPEQB c2d<>(SB), Y1, Y6
+	VPCMPEQB c2d<>(SB), Y1, Y2
+	MASK(Y6, Y2, DASH)
+	VPOR Y4, Y6, Y6
+	VPOR Y5, Y2, Y2
+	MASK(Y6, Y2, SEP)
+	VPCMPEQB c54<>(SB), Y0, Y6 // ' ' or 'T'
+	VPOR Y6, Y4, Y4
+	VPCMPEQB c54<>(SB), Y1, Y6
 	VPOR Y6, Y5, Y5
-	MASK(Y4, Y5, SEP)
+	MASK(Y4, Y5, SPT)
+	VPCMPEQB c2f<>(SB), Y0, Y4 // '/'
+	VPCMPEQB c2f<>(SB), Y1, Y5
+	MASK(Y4, Y5, SLASH)
+	VPCMPEQB c2c<>(SB), Y0, Y4 // ','
+	VPCMPEQB c2c<>(SB), Y1, Y5
+	MASK(Y4, Y5, COMMA)
 	VPCMPEQB c75<>(SB), Y0, Y4
 	VPCMPEQB c75<>(SB), Y1, Y5
 	MASK(Y4, Y5, U)
@@ -186,6 +216,9 @@ TEXT ·classifyAVX512(SB), NOSPLIT, $0-24
 	VMOVDQU64 z2e<>(SB), Z25
 	VMOVDQU64 z2d<>(SB), Z26
 	VMOVDQU64 z75<>(SB), Z27
+	VMOVDQU64 z2f<>(SB), Z28
+	VMOVDQU64 z54<>(SB), Z29
+	VMOVDQU64 z2c<>(SB), Z30
 
 loop512:
 	VMOVDQU64 0(SI), Z0
@@ -208,6 +241,7 @@ loop512:
 	KORQ K1, K3, K3
 	KMOVQ K3, HEX(DI)
 	VPCMPUB $2, Z23, Z2, K4
+	KMOVQ K4, LETTER(DI)
 	VPCMPEQB Z24, Z0, K5
 	KORQ K1, K4, K4
 	KORQ K5, K4, K4
@@ -218,8 +252,16 @@ loop512:
 	KMOVQ K2, DOT(DI)
 	VPCMPEQB Z20, Z0, K2
 	VPCMPEQB Z26, Z0, K3
+	KMOVQ K3, DASH(DI)
+	KORQ K3, K2, K3
+	KMOVQ K3, SEP(DI)
+	VPCMPEQB Z29, Z0, K3
 	KORQ K3, K2, K2
-	KMOVQ K2, SEP(DI)
+	KMOVQ K2, SPT(DI)
+	VPCMPEQB Z28, Z0, K2
+	KMOVQ K2, SLASH(DI)
+	VPCMPEQB Z30, Z0, K2
+	KMOVQ K2, COMMA(DI)
 	VPCMPEQB Z27, Z0, K2
 	KMOVQ K2, U(DI)
 
@@ -317,6 +359,32 @@ evloop:
 	VPAND Y8, Y1, Y1
 	VPOR Y1, Y13, Y13
 
+	// q |= (len1&dot>>1 | len2&dot>>2 | len3&dot>>3) & psd & pl2, with
+	// psd = (slash|dash)<<1 | prev (slash|dash)>>63, pl2 = letter<<2 | prev letter>>62
+	VMOVDQU SLASH(SI), Y1
+	VPOR DASH(SI), Y1, Y1
+	VPSLLQ $1, Y1, Y1
+	VMOVDQU SLASH-8(SI), Y4
+	VPOR DASH-8(SI), Y4, Y4
+	VPSRLQ $63, Y4, Y4
+	VPOR Y4, Y1, Y1
+	VMOVDQU LETTER(SI), Y4
+	VPSLLQ $2, Y4, Y4
+	VMOVDQU LETTER-8(SI), Y11
+	VPSRLQ $62, Y11, Y11
+	VPOR Y11, Y4, Y4
+	VPAND Y4, Y1, Y1
+	VPSRLQ $1, Y5, Y4
+	VPAND Y7, Y4, Y4
+	VPSRLQ $2, Y5, Y11
+	VPAND Y8, Y11, Y11
+	VPOR Y11, Y4, Y4
+	VPSRLQ $3, Y5, Y11
+	VPAND Y9, Y11, Y11
+	VPOR Y11, Y4, Y4
+	VPAND Y1, Y4, Y4
+	VPOR Y4, Y13, Y13
+
 	// pw = word<<1 | prev word>>63; pu = u<<1 | prev u>>63
 	VMOVDQU WORD(SI), Y11      // Y11 = word
 	VPSLLQ $1, Y11, Y12
@@ -354,6 +422,14 @@ evloop:
 	VPAND Y10, Y1, Y1
 	VPOR Y1, Y13, Y13
 
+	// q |= len3&(word>>3) | len4&(word>>4)
+	VPSRLQ $3, Y11, Y1
+	VPAND Y9, Y1, Y1
+	VPOR Y1, Y13, Y13
+	VPSRLQ $4, Y11, Y1
+	VPAND Y10, Y1, Y1
+	VPOR Y1, Y13, Y13
+
 	// Quiet colons: q |= col & (^col>>1) &^ ((hex>>1) & (hex<<1 | prev hex>>63)) &^ (1<<63)
 	VMOVDQU HEX(SI), Y4
 	VPSLLQ $1, Y4, Y1
@@ -373,6 +449,54 @@ evloop:
 	VPANDN Y3, Y13, Y13
 	VMOVDQU Y13, 0(DI)
 
+	// Time stamps (see eventsGeneric): Y0 = d, Y1 = dd, Y4 = stamp
+	VMOVDQU DIG(SI), Y0
+	VPAND Y3, Y0, Y4           // starts: the digits among the events
+	VPSRLQ $1, Y0, Y1
+	VPAND Y0, Y1, Y1
+	VPSRLQ $2, Y1, Y5
+	VPAND Y1, Y5, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $5, Y1, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $8, Y1, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $11, Y1, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $14, Y1, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $17, Y1, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $20, Y1, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $22, Y0, Y5
+	VPAND Y5, Y4, Y4
+	VMOVDQU DASH(SI), Y6
+	VPSRLQ $4, Y6, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $7, Y6, Y5
+	VPAND Y5, Y4, Y4
+	VMOVDQU SPT(SI), Y5
+	VPSRLQ $10, Y5, Y5
+	VPAND Y5, Y4, Y4
+	VPSRLQ $16, Y2, Y5
+	VPAND Y5, Y4, Y4
+	VMOVDQU DOT(SI), Y7
+	VPOR COMMA(SI), Y7, Y5
+	VPSRLQ $19, Y5, Y5
+	VPAND Y5, Y4, Y4
+	VPOR Y0, Y7, Y5            // not a digit, '.' or ':' at 23
+	VPOR Y2, Y5, Y5
+	VPSRLQ $23, Y5, Y5
+	VPANDN Y4, Y5, Y4
+	VMOVDQU SEP(SI), Y5        // nor ' ' or '-' before a digit
+	VPSRLQ $23, Y5, Y5
+	VPSRLQ $24, Y0, Y6
+	VPAND Y6, Y5, Y5
+	VPANDN Y4, Y5, Y4
+	VPAND m40<>(SB), Y4, Y4
+	VMOVDQU Y4, 128(DI)
+
 	ADDQ $32, SI
 	ADDQ $32, DI
 	SUBQ $4, CX
@@ -380,6 +504,236 @@ evloop:
 	VZEROUPPER
 
 evdone:
+	RET
+
+// func eventsAVX512(c *batchBits, out *batchEvents, n int)
+//
+// eventsAVX2 with AVX-512: the same instructions on eight blocks at a
+// time, one block in each 64-bit lane of a 64-byte register.
+TEXT ·eventsAVX512(SB), NOSPLIT, $0-24
+	MOVQ c+0(FP), SI
+	MOVQ out+8(FP), DI
+	MOVQ n+16(FP), CX
+	TESTQ CX, CX
+	JLE evdone512
+	VPTERNLOGQ $0xff, Z15, Z15, Z15
+	VPSRLQ $1, Z15, Z14
+
+evloop512:
+	// starts = d &^ (d<<1 | prev d>>63); ev = starts | colon | at
+	VMOVDQU64 DIG(SI), Z0
+	VMOVDQU64 DIG-8(SI), Z1
+	VPSRLQ $63, Z1, Z1
+	VPSLLQ $1, Z0, Z2
+	VPORQ Z1, Z2, Z2
+	VPANDNQ Z0, Z2, Z1          // Z1 = starts
+	VMOVDQU64 COLON(SI), Z2      // Z2 = colon
+	VPORQ Z1, Z2, Z3
+	VPORQ AT(SI), Z3, Z3        // Z3 = ev
+	VMOVDQU64 Z3, 64(DI)
+
+	// Runs of length 1 to 4.
+	VPXORQ Z15, Z0, Z4          // Z4 = nd
+	VPSRLQ $1, Z0, Z5
+	VPANDQ Z1, Z5, Z5           // Z5 = r2
+	VPSRLQ $2, Z0, Z6
+	VPANDQ Z5, Z6, Z6           // Z6 = r3
+	VPSRLQ $1, Z4, Z7
+	VPANDQ Z1, Z7, Z7           // Z7 = len1
+	VPSRLQ $2, Z4, Z8
+	VPANDQ Z5, Z8, Z8           // Z8 = len2
+	VPSRLQ $3, Z4, Z9
+	VPANDQ Z6, Z9, Z9           // Z9 = len3
+	VPSRLQ $3, Z0, Z10
+	VPANDQ Z6, Z10, Z10
+	VPSRLQ $4, Z4, Z11
+	VPANDQ Z11, Z10, Z10        // Z10 = len4
+
+	// Before ' ' or '-': len1&(sep>>1) | len2&(sep>>2)&(nd>>3).
+	VMOVDQU64 SEP(SI), Z0        // Z0 = sep
+	VPSRLQ $3, Z4, Z4
+	VPSRLQ $2, Z0, Z1
+	VPANDQ Z4, Z1, Z1
+	VPANDQ Z8, Z1, Z1
+	VPSRLQ $1, Z0, Z4
+	VPANDQ Z7, Z4, Z4
+	VPORQ Z4, Z1, Z13           // Z13 = q
+
+	// plain = ^(colon | dot | sep); pdot = dot<<1 | prev dot>>63
+	VMOVDQU64 DOT(SI), Z5        // Z5 = dot
+	VPORQ Z2, Z5, Z6
+	VPORQ Z0, Z6, Z6
+	VPXORQ Z15, Z6, Z6          // Z6 = plain
+	VPSLLQ $1, Z5, Z0
+	VMOVDQU64 DOT-8(SI), Z1
+	VPSRLQ $63, Z1, Z1
+	VPORQ Z1, Z0, Z0            // Z0 = pdot
+
+	// q |= len1 & (col>>1 | plain>>1 | (dot>>1)&pdot)
+	VPSRLQ $1, Z5, Z1
+	VPANDQ Z0, Z1, Z1
+	VPSRLQ $1, Z2, Z4
+	VPORQ Z4, Z1, Z1
+	VPSRLQ $1, Z6, Z4
+	VPORQ Z4, Z1, Z1
+	VPANDQ Z7, Z1, Z1
+	VPORQ Z1, Z13, Z13
+
+	// q |= len2 & (col>>2 | plain>>2 | (dot>>2)&pdot)
+	VPSRLQ $2, Z5, Z1
+	VPANDQ Z0, Z1, Z1
+	VPSRLQ $2, Z2, Z4
+	VPORQ Z4, Z1, Z1
+	VPSRLQ $2, Z6, Z4
+	VPORQ Z4, Z1, Z1
+	VPANDQ Z8, Z1, Z1
+	VPORQ Z1, Z13, Z13
+
+	// q |= (len1&dot>>1 | len2&dot>>2 | len3&dot>>3) & psd & pl2, with
+	// psd = (slash|dash)<<1 | prev (slash|dash)>>63, pl2 = letter<<2 | prev letter>>62
+	VMOVDQU64 SLASH(SI), Z1
+	VPORQ DASH(SI), Z1, Z1
+	VPSLLQ $1, Z1, Z1
+	VMOVDQU64 SLASH-8(SI), Z4
+	VPORQ DASH-8(SI), Z4, Z4
+	VPSRLQ $63, Z4, Z4
+	VPORQ Z4, Z1, Z1
+	VMOVDQU64 LETTER(SI), Z4
+	VPSLLQ $2, Z4, Z4
+	VMOVDQU64 LETTER-8(SI), Z11
+	VPSRLQ $62, Z11, Z11
+	VPORQ Z11, Z4, Z4
+	VPANDQ Z4, Z1, Z1
+	VPSRLQ $1, Z5, Z4
+	VPANDQ Z7, Z4, Z4
+	VPSRLQ $2, Z5, Z11
+	VPANDQ Z8, Z11, Z11
+	VPORQ Z11, Z4, Z4
+	VPSRLQ $3, Z5, Z11
+	VPANDQ Z9, Z11, Z11
+	VPORQ Z11, Z4, Z4
+	VPANDQ Z1, Z4, Z4
+	VPORQ Z4, Z13, Z13
+
+	// pw = word<<1 | prev word>>63; pu = u<<1 | prev u>>63
+	VMOVDQU64 WORD(SI), Z11      // Z11 = word
+	VPSLLQ $1, Z11, Z12
+	VMOVDQU64 WORD-8(SI), Z1
+	VPSRLQ $63, Z1, Z1
+	VPORQ Z1, Z12, Z12          // Z12 = pw
+	VMOVDQU64 U(SI), Z7
+	VPSLLQ $1, Z7, Z7
+	VMOVDQU64 U-8(SI), Z1
+	VPSRLQ $63, Z1, Z1
+	VPORQ Z1, Z7, Z7            // Z7 = pu
+
+	// q |= len3 & (col>>3 | (dot>>3)&pdot | (plain>>3)&pw&(word>>3|pu))
+	VPSRLQ $3, Z11, Z1
+	VPORQ Z7, Z1, Z1
+	VPANDQ Z12, Z1, Z1
+	VPSRLQ $3, Z6, Z4
+	VPANDQ Z4, Z1, Z1
+	VPSRLQ $3, Z5, Z4
+	VPANDQ Z0, Z4, Z4
+	VPORQ Z4, Z1, Z1
+	VPSRLQ $3, Z2, Z4
+	VPORQ Z4, Z1, Z1
+	VPANDQ Z9, Z1, Z1
+	VPORQ Z1, Z13, Z13
+
+	// q |= len4 & (col>>4 | (plain>>4)&pw&(word>>4|pu))
+	VPSRLQ $4, Z11, Z1
+	VPORQ Z7, Z1, Z1
+	VPANDQ Z12, Z1, Z1
+	VPSRLQ $4, Z6, Z4
+	VPANDQ Z4, Z1, Z1
+	VPSRLQ $4, Z2, Z4
+	VPORQ Z4, Z1, Z1
+	VPANDQ Z10, Z1, Z1
+	VPORQ Z1, Z13, Z13
+
+	// q |= len3&(word>>3) | len4&(word>>4)
+	VPSRLQ $3, Z11, Z1
+	VPANDQ Z9, Z1, Z1
+	VPORQ Z1, Z13, Z13
+	VPSRLQ $4, Z11, Z1
+	VPANDQ Z10, Z1, Z1
+	VPORQ Z1, Z13, Z13
+
+	// Quiet colons: q |= col & (^col>>1) &^ ((hex>>1) & (hex<<1 | prev hex>>63)) &^ (1<<63)
+	VMOVDQU64 HEX(SI), Z4
+	VPSLLQ $1, Z4, Z1
+	VMOVDQU64 HEX-8(SI), Z5
+	VPSRLQ $63, Z5, Z5
+	VPORQ Z5, Z1, Z1
+	VPSRLQ $1, Z4, Z4
+	VPANDQ Z4, Z1, Z1           // Z1 = hex on both sides
+	VPXORQ Z15, Z2, Z4
+	VPSRLQ $1, Z4, Z4
+	VPANDQ Z2, Z4, Z4
+	VPANDQ Z14, Z4, Z4
+	VPANDNQ Z4, Z1, Z4
+	VPORQ Z4, Z13, Z13
+
+	// loud = ev &^ q
+	VPANDNQ Z3, Z13, Z13
+	VMOVDQU64 Z13, 0(DI)
+
+	// Time stamps (see eventsGeneric): Z0 = d, Z1 = dd, Z4 = stamp
+	VMOVDQU64 DIG(SI), Z0
+	VPANDQ Z3, Z0, Z4           // starts: the digits among the events
+	VPSRLQ $1, Z0, Z1
+	VPANDQ Z0, Z1, Z1
+	VPSRLQ $2, Z1, Z5
+	VPANDQ Z1, Z5, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $5, Z1, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $8, Z1, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $11, Z1, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $14, Z1, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $17, Z1, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $20, Z1, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $22, Z0, Z5
+	VPANDQ Z5, Z4, Z4
+	VMOVDQU64 DASH(SI), Z6
+	VPSRLQ $4, Z6, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $7, Z6, Z5
+	VPANDQ Z5, Z4, Z4
+	VMOVDQU64 SPT(SI), Z5
+	VPSRLQ $10, Z5, Z5
+	VPANDQ Z5, Z4, Z4
+	VPSRLQ $16, Z2, Z5
+	VPANDQ Z5, Z4, Z4
+	VMOVDQU64 DOT(SI), Z7
+	VPORQ COMMA(SI), Z7, Z5
+	VPSRLQ $19, Z5, Z5
+	VPANDQ Z5, Z4, Z4
+	VPORQ Z0, Z7, Z5            // not a digit, '.' or ':' at 23
+	VPORQ Z2, Z5, Z5
+	VPSRLQ $23, Z5, Z5
+	VPANDNQ Z4, Z5, Z4
+	VMOVDQU64 SEP(SI), Z5        // nor ' ' or '-' before a digit
+	VPSRLQ $23, Z5, Z5
+	VPSRLQ $24, Z0, Z6
+	VPANDQ Z6, Z5, Z5
+	VPANDNQ Z4, Z5, Z4
+	VPANDQ zm40<>(SB), Z4, Z4
+	VMOVDQU64 Z4, 128(DI)
+
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $8, CX
+	JG evloop512
+	VZEROUPPER
+
+evdone512:
 	RET
 
 // func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)

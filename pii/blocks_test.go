@@ -53,7 +53,8 @@ func checkClassify(t *testing.T, name string, in []byte, r *rand.Rand) {
 			var want, got batchBits
 			// The slots of the bytes before the batch, and those past nb,
 			// are the caller's: the same in both.
-			for _, a := range []*[batchBlocks + 1]uint64{&want.dig, &want.colon, &want.at, &want.word, &want.hex, &want.dot, &want.sep, &want.u} {
+			for _, a := range []*[batchBlocks + 1]uint64{&want.dig, &want.colon, &want.at, &want.word, &want.hex, &want.dot, &want.sep, &want.u,
+				&want.letter, &want.slash, &want.dash, &want.spt, &want.comma} {
 				for i := range a {
 					a[i] = r.Uint64()
 				}
@@ -67,7 +68,8 @@ func checkClassify(t *testing.T, name string, in []byte, r *rand.Rand) {
 			var wantEv, gotEv batchEvents
 			eventsGeneric(&want, &wantEv, nb)
 			eventsSIMD(&got, &gotEv, nb)
-			if !slices.Equal(wantEv.ev[:nb], gotEv.ev[:nb]) || !slices.Equal(wantEv.loud[:nb], gotEv.loud[:nb]) {
+			if !slices.Equal(wantEv.ev[:nb], gotEv.ev[:nb]) || !slices.Equal(wantEv.loud[:nb], gotEv.loud[:nb]) ||
+				!slices.Equal(wantEv.stamp[:nb], gotEv.stamp[:nb]) {
 				t.Fatalf("%s: offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", name, off, k, k+nb, src[64*k:64*k+64*nb], wantEv, gotEv)
 			}
 		}

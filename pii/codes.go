@@ -107,7 +107,7 @@ func (st *state) securityCode(s, e int) int {
 	if k == nil {
 		return e
 	}
-	if !cardNear(b, kwStart-256, kwStart) && !cardNear(b, e, e+128) {
+	if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
 		return e
 	}
 	st.report(CardSecurityCode, s, e, 0.95, ReasonKeyword|ReasonCardNearby, k)
@@ -245,47 +245,98 @@ skip:
 	return k, p + 1 - len(k.text)
 }
 
+// cardGap is how far apart a card search and the stretch already known to
+// hold no card may be for the search to join the two (see st.cardNear).
+const cardGap = 64
+
+// cardNear is cardNear(st.b, from, to), remembering the stretch of b
+// [st.noCardFrom, st.noCardTo) that earlier searches found to hold no
+// start of a card number, so that the searches around codes close
+// together ("cvv 123 " repeated) do not read the same bytes again:
+// without it every code reads 384 bytes, with it each byte is read about
+// once. cardNear(b, from, to) is true exactly when some position in
+// [from, to) starts a card number (the test at a position depends only
+// on the bytes around it), so a search can be split at any position and
+// its parts answered separately.
+func (st *state) cardNear(from, to int) bool {
+	b := st.b
+	from, to = max(from, 0), min(to, len(b))
+	if from >= to {
+		return false
+	}
+	lo, hi := st.noCardFrom, st.noCardTo
+	if lo < hi && from >= lo && to <= hi {
+		return false
+	}
+	if lo < hi && (to < lo && lo-to <= cardGap || from > hi && from-hi <= cardGap) {
+		// Near, not touching: the bytes between join the two if they
+		// hold no card either.
+		g0, g1 := hi, from
+		if to < lo {
+			g0, g1 = to, lo
+		}
+		if !cardNear(b, g0, g1) {
+			lo, hi = min(lo, g0), max(hi, g1)
+			st.noCardFrom, st.noCardTo = lo, hi
+		}
+	}
+	if lo < hi && from <= hi && to >= lo {
+		// Overlapping or touching: only the parts outside are read.
+		if from < lo && cardNear(b, from, lo) || to > hi && cardNear(b, hi, to) {
+			return true
+		}
+		st.noCardFrom, st.noCardTo = min(lo, from), max(hi, to)
+		return false
+	}
+	if cardNear(b, from, to) {
+		return true
+	}
+	st.noCardFrom, st.noCardTo = from, to
+	return false
+}
+
 // cardNear reports whether b[from:to] holds a Luhn-valid card number of 13
-// to 19 digits, plain or grouped.
+// to 19 digits, plain or grouped: whether a position in [from, to) starts
+// one (cardAt). It looks from the end back: the card a security code
+// goes with usually stands close before the keyword, and the runs of
+// digits further back (dates, times, order numbers) then need not be
+// parsed. cardNearRef (helpers_test.go) is the same search forwards.
 func cardNear(b []byte, from, to int) bool {
-	if from < 0 {
-		from = 0
+	from, to = max(from, 0), min(to, len(b))
+	for i := to - 1; i >= from; i-- {
+		// Inside a run only its first digit is looked at (cardAt's first
+		// test, without the call).
+		if isDigit(b[i]) && (i == 0 || !isDigit(b[i-1]) || escapedAt(b, i-1)) && cardAt(b, i) {
+			return true
+		}
 	}
-	if to > len(b) {
-		to = len(b)
+	return false
+}
+
+// cardAt reports whether a card number of 13 to 19 digits, plain or
+// grouped, starts at i: the first digit of a run (not one glued to a
+// digit before it) that is not a hex digit of a \uXXXX escape.
+func cardAt(b []byte, i int) bool {
+	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) || escapeEnd(b, i) > 0 {
+		return false
 	}
-	for i := from; i < to; i++ {
-		if !isDigit(b[i]) {
-			continue
-		}
-		if esc := escapeEnd(b, i); esc > 0 {
-			i = esc - 1 // the hex digits of a \uXXXX escape
-			continue
-		}
-		if i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) {
-			continue
-		}
-		e := digitsEnd(b, i, maxDigits+1)
-		if n := e - i; n >= 13 && n <= 19 {
-			if luhn(b[i:e]) {
-				return true
-			}
-		} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
-			var q seq
-			parseSeq(&q, b, i, e)
-			for k := q.ng; k >= 3; k-- {
-				if shapeOf(q.gl[:k]) == shapeCard {
-					nd := 0
-					for _, g := range q.gl[:k] {
-						nd += int(g)
-					}
-					if luhn(q.d[:nd]) {
-						return true
-					}
+	e := digitsEnd(b, i, maxDigits+1)
+	if n := e - i; n >= 13 && n <= 19 {
+		return luhn(b[i:e])
+	} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
+		var q seq
+		parseSeq(&q, b, i, e)
+		for k := q.ng; k >= 3; k-- {
+			if shapeOf(q.gl[:k]) == shapeCard {
+				nd := 0
+				for _, g := range q.gl[:k] {
+					nd += int(g)
+				}
+				if luhn(q.d[:nd]) {
+					return true
 				}
 			}
 		}
-		i = e
 	}
 	return false
 }

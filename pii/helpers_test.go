@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"encoding/binary"
+	"strings"
 	"testing"
 
 	"custos.dev/custos/bench/pii/gen"
@@ -172,6 +173,94 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
 		}
 	}
+	checkCardNear(t, b)
+}
+
+// cardNearRef is cardNear as it was first written: forwards, a run at a
+// time, stepping over the hex digits of escapes and the rest of each run.
+func cardNearRef(b []byte, from, to int) bool {
+	if from < 0 {
+		from = 0
+	}
+	if to > len(b) {
+		to = len(b)
+	}
+	for i := from; i < to; i++ {
+		if !isDigit(b[i]) {
+			continue
+		}
+		if esc := escapeEnd(b, i); esc > 0 {
+			i = esc - 1 // the hex digits of a \uXXXX escape
+			continue
+		}
+		if i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) {
+			continue
+		}
+		e := digitsEnd(b, i, maxDigits+1)
+		if n := e - i; n >= 13 && n <= 19 {
+			if luhn(b[i:e]) {
+				return true
+			}
+		} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
+			var q seq
+			parseSeq(&q, b, i, e)
+			for k := q.ng; k >= 3; k-- {
+				if shapeOf(q.gl[:k]) == shapeCard {
+					nd := 0
+					for _, g := range q.gl[:k] {
+						nd += int(g)
+					}
+					if luhn(q.d[:nd]) {
+						return true
+					}
+				}
+			}
+		}
+		i = e
+	}
+	return false
+}
+
+// checkCardNear holds cardNear, and the remembering (*state).cardNear, to
+// cardNearRef on the searches of codes at every position, as securityCode
+// makes them (the stretch before a keyword, then the one after the code),
+// and on windows of other sizes and steps that overlap, touch, or leave
+// gaps.
+func checkCardNear(t *testing.T, b []byte) {
+	t.Helper()
+	type query struct{ from, to int }
+	var plans [][]query
+	var codes []query
+	for p := 0; p < len(b); p++ {
+		codes = append(codes, query{p - 256, p}, query{p + 7, p + 135})
+	}
+	plans = append(plans, codes)
+	for _, w := range []int{1, 5, 30, 100} {
+		for _, step := range []int{1, 3, 40, 70, 130} {
+			var qs []query
+			for p := -w; p < len(b)+w; p += step {
+				qs = append(qs, query{p, p + w})
+			}
+			plans = append(plans, qs)
+			var back []query
+			for i := len(qs) - 1; i >= 0; i-- {
+				back = append(back, qs[i])
+			}
+			plans = append(plans, back)
+		}
+	}
+	for _, qs := range plans {
+		st := state{b: b}
+		for _, q := range qs {
+			want := cardNearRef(b, q.from, q.to)
+			if got := cardNear(b, q.from, q.to); got != want {
+				t.Fatalf("cardNear(%q, %d, %d) = %v, reference %v", b, q.from, q.to, got, want)
+			}
+			if got := st.cardNear(q.from, q.to); got != want {
+				t.Fatalf("cardNear(%q, %d, %d) = %v after earlier searches, reference %v", b, q.from, q.to, got, want)
+			}
+		}
+	}
 }
 
 // TestHelpers runs checkHelpers on generated support data and on stamps
@@ -189,6 +278,7 @@ func TestHelpers(t *testing.T) {
 		"2024-05-19 09:12:31.88-5", "2024-05-19 09:12:31.88 5", "2024-05-19 09:12:31.88 -", "2024-05-19x09:12:31 ",
 		"2024-05-19 09:12:31.889-5", "2024-05-19 09:12:31.889 5", "2024-05-19 09:12:31.889 -", "2024-05-19 09:12:31.889.1",
 		"2024-05-19 09:12:31,889:1", "2024-05-19T09:12:31,889Z", "2024-05-19 09:12:31.889\"", "2024-05-19 09:12:31.8891 ",
+		"\n" + strings.Repeat("x", kwWindow+2) + "1", "\ncard" + strings.Repeat("x", kwWindow-2) + "1",
 		"255.255.255.255", "256.1.1.1", "1.2.3.249", "01.2.3.4", "1.2.3.04", "0.0.0.0", "199.255.260.1", "1.2.3.2555",
 	} {
 		for n := 0; n <= len(s); n++ {
@@ -209,6 +299,22 @@ func TestQuietTable(t *testing.T) {
 						t.Fatalf("quietFast(%d, %q, %q, %q) = %v, quietRun %v", n, byte(prev), prev2, byte(after), got, want)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestKeywordPairTables checks the raw-byte pair tables of keywordBefore
+// against kwEnd2 (case folded) and kwStop on every pair of bytes.
+func TestKeywordPairTables(t *testing.T) {
+	for y := 0; y < 256; y++ {
+		for z := 0; z < 256; z++ {
+			i := y<<8 | z
+			j := int(lowerTab[y])<<8 | int(lowerTab[z])
+			end := kwEnd2[j>>6]&(1<<(j&63)) != 0
+			stop := end || kwStop[z]
+			if (kwPairEnd[i>>6]>>(i&63)&1 != 0) != end || (kwPairAny[i>>6]>>(i&63)&1 != 0) != stop {
+				t.Fatalf("pair %#x %#x: kwPairEnd or kwPairAny wrong", y, z)
 			}
 		}
 	}

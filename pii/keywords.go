@@ -1,7 +1,9 @@
 package pii
 
 import (
+	"encoding/binary"
 	"fmt"
+	mbits "math/bits"
 	"sort"
 	"unicode/utf8"
 )
@@ -196,9 +198,65 @@ const kwBucketBits = 12
 
 var (
 	kwBucket [1<<kwBucketBits + 1]uint16 // bucket h is kwCands[kwBucket[h]:kwBucket[h+1]]
-	kwCands  []*keyword
+	kwCands  []kwCand
 	kwTwo    []*keyword
 )
+
+// kwCand is a keyword of three bytes or more in its bucket, with the last
+// (up to) eight bytes of its text as a little-endian word aligned to end
+// in the top byte, and the mask of the bytes it covers: a candidate is
+// turned away by one compare with the eight bytes that end at p.
+type kwCand struct {
+	tail, mask uint64
+	k          *keyword
+	// head holds the words of the text at rest[i] for the keywords
+	// longer than eight bytes (see wordsAt).
+	head []uint64
+	rest []int
+}
+
+// kwWordsAt returns the offsets at which a text of n > 8 bytes is
+// compared a word at a time, besides its last eight bytes: every eight
+// bytes from the start, the last of them moved back to end at n-8 (and
+// none before 0), so that the words cover the text and stay inside it.
+func kwWordsAt(n int) []int {
+	var at []int
+	for off := 0; off < n-8; off += 8 {
+		at = append(at, max(min(off, n-16), 0))
+	}
+	return at
+}
+
+func newKwCand(k *keyword) kwCand {
+	t := k.text
+	n := len(t)
+	c := kwCand{k: k}
+	if n >= 8 {
+		c.tail, c.mask = binary.LittleEndian.Uint64([]byte(t[n-8:])), ^uint64(0)
+	} else {
+		var w [8]byte
+		copy(w[8-n:], t)
+		c.tail, c.mask = binary.LittleEndian.Uint64(w[:]), ^uint64(0)<<(8*(8-n))
+	}
+	if n > 8 {
+		c.rest = kwWordsAt(n)
+		for _, o := range c.rest {
+			c.head = append(c.head, binary.LittleEndian.Uint64([]byte(t[o:o+8])))
+		}
+	}
+	return c
+}
+
+// lower8 folds the ASCII capitals of eight bytes at once, as lowerTab
+// does one at a time.
+func lower8(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	h := x & (0x7f * ones)
+	geA := h + (0x80-'A')*ones   // bit 7 set where h >= 'A'
+	gtZ := h + (0x80-'Z'-1)*ones // bit 7 set where h > 'Z'
+	up := (geA &^ gtZ) &^ x & (0x80 * ones)
+	return x | up>>2
+}
 
 // kwBucketOf is the bucket of a keyword whose last three (lower-case)
 // bytes are x, y, z.
@@ -232,16 +290,46 @@ func buildKwBuckets() {
 	}
 	for h := range buckets {
 		kwBucket[h] = uint16(len(kwCands))
-		kwCands = append(kwCands, buckets[h]...)
+		for _, k := range buckets[h] {
+			kwCands = append(kwCands, newKwCand(k))
+		}
 	}
 	kwBucket[len(buckets)] = uint16(len(kwCands))
 }
 
 // matchEnding returns the longest keyword whose last byte is b[p].
+//
+// The eight bytes ending at p, case folded, are one word; each candidate
+// of the bucket is compared with it whole, and the longer keywords then a
+// word at a time. Within eight bytes of the start of b, byte by byte.
 func matchEnding(b []byte, p int) *keyword {
-	if p >= 2 && p < len(b) {
+	if p >= 7 && p < len(b) {
+		w := lower8(binary.LittleEndian.Uint64(b[p-7:]))
+		h := kwBucketOf(byte(w>>40), byte(w>>48), byte(w>>56))
+	cands:
+		for i := range kwCands[kwBucket[h]:kwBucket[h+1]] {
+			c := &kwCands[int(kwBucket[h])+i]
+			if w&c.mask != c.tail {
+				continue
+			}
+			k := c.k
+			q := p + 1 - len(k.text)
+			if q < 0 {
+				continue
+			}
+			for j, o := range c.rest {
+				if lower8(binary.LittleEndian.Uint64(b[q+o:])) != c.head[j] {
+					continue cands
+				}
+			}
+			if kwBoundary(b, k, q) {
+				return k
+			}
+		}
+	} else if p >= 2 && p < len(b) {
 		h := kwBucketOf(lowerTab[b[p-2]], lowerTab[b[p-1]], lowerTab[b[p]])
-		for _, k := range kwCands[kwBucket[h]:kwBucket[h+1]] {
+		for _, c := range kwCands[kwBucket[h]:kwBucket[h+1]] {
+			k := c.k
 			if q := p + 1 - len(k.text); q >= 0 && lowerEqual(b[q:p+1], k.text) && kwBoundary(b, k, q) {
 				return k
 			}
@@ -303,25 +391,43 @@ func (c context) kind() kwKind {
 
 // keywordBefore finds the nearest keyword ending before start, within
 // kwWindow bytes, stopping at a digit (another number stands between).
+//
+// Most bytes are neither a stop nor the end of a keyword: one look-up of
+// the byte pair ending at p (kwPairAny, raw bytes, case folded when the
+// table was built) passes over them. The filters behind it are those of
+// the last two bytes (kwEnd2), then the last three (or a two-byte
+// keyword).
 func keywordBefore(b []byte, start int) context {
-	lim := max(start-kwWindow, 0)
 	c := context{sameLine: true}
-	for p := start - 1; p >= lim; p-- {
-		x := b[p]
-		// Two filters before the trie: the last two bytes of a keyword,
-		// then the last three (or a two-byte keyword).
-		if p > 0 {
+	if start < 2 {
+		if start == 1 && b[0] == '\n' {
+			c.sameLine = false
+		}
+		return c
+	}
+	lim := max(start-kwWindow, 1)
+	// w[k] is b[lim-1+k]: the pairs ending at lim to start-1, indexed so
+	// that the compiler sees every read in bounds.
+	w := b[lim-1 : start]
+	k := len(w) - 1
+	for ; k >= 1; k-- {
+		i := uint(w[k-1])<<8 | uint(w[k])
+		if kwPairAny[i>>6]>>(i&63)&1 == 0 {
+			continue
+		}
+		p := lim - 1 + k
+		x := w[k]
+		if kwPairEnd[i>>6]&(1<<(i&63)) != 0 {
 			y, z := lowerTab[b[p-1]], lowerTab[x]
-			if i := int(y)<<8 | int(z); kwEnd2[i>>6]&(1<<(i&63)) != 0 {
-				h := 0
-				if p >= 2 {
-					h = kwHash3(lowerTab[b[p-2]], y, z)
-				}
-				if p >= 2 && kwEnd3[h>>6]&(1<<(h&63)) != 0 || kwLen2[i>>6]&(1<<(i&63)) != 0 {
-					if k := matchEnding(b, p); k != nil {
-						c.kw = k
-						return c
-					}
+			j := int(y)<<8 | int(z)
+			h := 0
+			if p >= 2 {
+				h = kwHash3(lowerTab[b[p-2]], y, z)
+			}
+			if p >= 2 && kwEnd3[h>>6]&(1<<(h&63)) != 0 || kwLen2[j>>6]&(1<<(j&63)) != 0 {
+				if kw := matchEnding(b, p); kw != nil {
+					c.kw = kw
+					return c
 				}
 			}
 		}
@@ -333,7 +439,45 @@ func keywordBefore(b []byte, start int) context {
 			}
 		}
 	}
+	if lim == 1 && start <= kwWindow && b[0] == '\n' {
+		// No keyword ends at the first byte; a line break still counts.
+		c.sameLine = false
+	}
 	return c
+}
+
+// kwPairEnd is kwEnd2 by raw bytes: bit y<<8|z is set when y, z with
+// ASCII capitals folded are the last two bytes of a keyword. kwPairAny
+// adds every pair whose second byte is a stop byte (kwStop).
+var kwPairEnd, kwPairAny [256 * 256 / 64]uint64
+
+func init() {
+	set := func(t *[256 * 256 / 64]uint64, y, z int) { i := y<<8 | z; t[i>>6] |= 1 << (i & 63) }
+	// Every case of each pair of kwEnd2 (lower case there).
+	cases := func(c int) []int {
+		if c-'a' < 26 && c >= 'a' {
+			return []int{c, c - 'a' + 'A'}
+		}
+		return []int{c}
+	}
+	for w, bits := range kwEnd2 {
+		for ; bits != 0; bits &= bits - 1 {
+			j := w<<6 | mbits.TrailingZeros64(bits)
+			for _, y := range cases(j >> 8) {
+				for _, z := range cases(j & 255) {
+					set(&kwPairEnd, y, z)
+					set(&kwPairAny, y, z)
+				}
+			}
+		}
+	}
+	for z := range 256 {
+		if kwStop[z] {
+			for y := range 256 {
+				set(&kwPairAny, y, z)
+			}
+		}
+	}
 }
 
 // kwStop marks the bytes the backward keyword search stops to look at: a

@@ -87,6 +87,8 @@ type state struct {
 	emit func(Finding)
 	// lastEnd is where the last finding ended: nothing may start before it.
 	lastEnd int
+	// [noCardFrom, noCardTo) holds no start of a card number (cardNear).
+	noCardFrom, noCardTo int
 }
 
 const (
