@@ -129,23 +129,31 @@ func startWatched(t *testing.T, bin string, args ...string) *watchedServer {
 // waitLog waits for a log line holding every one of parts.
 func (w *watchedServer) waitLog(t *testing.T, d time.Duration, parts ...string) {
 	t.Helper()
+	w.waitLogAny(t, d, parts)
+}
+
+// waitLogAny waits for a log line holding every part of one of the alternatives.
+func (w *watchedServer) waitLogAny(t *testing.T, d time.Duration, alternatives ...[]string) {
+	t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		w.mu.Lock()
 		for _, l := range w.lines {
-			ok := true
-			for _, p := range parts {
-				ok = ok && strings.Contains(l, p)
-			}
-			if ok {
-				w.mu.Unlock()
-				return
+			for _, parts := range alternatives {
+				ok := true
+				for _, p := range parts {
+					ok = ok && strings.Contains(l, p)
+				}
+				if ok {
+					w.mu.Unlock()
+					return
+				}
 			}
 		}
 		w.mu.Unlock()
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("no log line with %q after %s", parts, d)
+	t.Fatalf("no log line with any of %q after %s", alternatives, d)
 }
 
 // kill9 kills the server by its own pid with SIGKILL: no shutdown, no flush.
@@ -268,7 +276,10 @@ func runDeletion(t *testing.T, bin string, mp *mailpittest.Server, kill bool, db
 		// Kill the server twice while the deletion runs: at its first step, then at whatever
 		// the restarted server does first (the next step, or a failed delivery).
 		for i := range 2 {
-			srv.waitLog(t, 60*time.Second, filed.ID, `"step":`)
+			// A step of the deletion, or — when the first server already got as far as
+			// "erased" — a failed round of deliveries (the receiver still refuses).
+			srv.waitLogAny(t, 60*time.Second, []string{filed.ID, `"step":`},
+				[]string{`"deletion instruction attempt failed"`, filed.ID})
 			srv.kill9(t)
 			// The killed server left the deletion half done.
 			driver, dsn, ph := "sqlite", "file:"+filepath.Join(data, "custos.db")+"?_pragma=busy_timeout(10000)", "?"
