@@ -61,7 +61,6 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 }
 
-
 // advance takes every step a request can take now.
 func (s *Service) advance(ctx context.Context, r *Request) (int, error) {
 	n := 0

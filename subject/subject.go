@@ -63,8 +63,8 @@ type Record struct {
 	Sealed    []byte
 	// Redacted is the sealed copy with every PI finding of free-text fields replaced by its
 	// type; PIIFound is the JSON map of field → PI types found (no values).
-	Redacted   []byte
-	PIIFound   string
+	Redacted []byte
+	PIIFound string
 	// KeyScope says which data key sealed the record: KeyScopeCategory (the key of this
 	// subject's category) or KeyScopeSubject (the subject's key; records written before
 	// category keys existed).
