@@ -2,15 +2,12 @@ package app_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"custos.dev/custos/access"
-	"custos.dev/custos/app"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/internal/mailpittest"
-	"custos.dev/custos/store/postgres/pgtest"
 	"custos.dev/custos/subject"
 )
 
@@ -22,18 +19,8 @@ func TestAccessNotices(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			mp := mailpittest.Start(t)
-			cfg := app.DefaultConfig()
-			cfg.Data = t.TempDir()
-			if engine == "postgres" {
-				cfg.DB = pgtest.Schema(t)
-			}
-			cfg.SMTP, cfg.MailFrom = mp.SMTPAddr, "privacy@custos.test"
+			a, _ := openMailApp(t, engine, t.TempDir(), mp, nil)
 			ctx := context.Background()
-			a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler), app.KeyCreate)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
 			principal := func(role auth.Role, tenant string) auth.Principal {
 				secret, _, err := a.Auth.Create(ctx, auth.System, role, tenant, "test", "")
 				if err != nil {

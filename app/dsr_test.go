@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -71,18 +70,8 @@ func newDSREnv(t *testing.T, engine string) *dsrEnv {
 // newDSREnvAt opens the app on an existing data folder (a restart) with a given mailpit.
 func newDSREnvAt(t *testing.T, engine, data string, mp *mailpittest.Server) *dsrEnv {
 	t.Helper()
-	cfg := app.DefaultConfig()
-	cfg.Data = data
-	if engine == "postgres" {
-		cfg.DB = pgtest.Schema(t)
-	}
-	cfg.SMTP, cfg.MailFrom, cfg.OfficerEmail = mp.SMTPAddr, "privacy@custos.test", officer
+	a, cfg := openMailApp(t, engine, data, mp, func(c *app.Config) { c.OfficerEmail = officer })
 	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler), app.KeyCreate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
 	e := &dsrEnv{t: t, a: a, mp: mp, tokens: map[string]string{}, clock: &clock{}, data: cfg.Data, engine: engine}
 	e.srv = httptest.NewServer(a.Handler())
 	t.Cleanup(e.srv.Close)

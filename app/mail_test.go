@@ -14,7 +14,6 @@ import (
 	"custos.dev/custos/app"
 	"custos.dev/custos/internal/mailpittest"
 	"custos.dev/custos/mail"
-	"custos.dev/custos/store/postgres/pgtest"
 )
 
 // TestMailOutbox queues mail the way domain changes do, delivers it through a real SMTP
@@ -25,18 +24,8 @@ func TestMailOutbox(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			mp := mailpittest.Start(t)
-			cfg := app.DefaultConfig()
-			cfg.Data = t.TempDir()
-			if engine == "postgres" {
-				cfg.DB = pgtest.Schema(t)
-			}
-			cfg.SMTP, cfg.MailFrom = mp.SMTPAddr, "privacy@custos.test"
+			a, cfg := openMailApp(t, engine, t.TempDir(), mp, nil)
 			ctx := context.Background()
-			a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler), app.KeyCreate)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
 			const to = "zhang.wei.outbox@example.cn"
 			msg := mail.Message{
 				To:      []string{to},

@@ -2,17 +2,14 @@ package app_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"custos.dev/custos/app"
 	"custos.dev/custos/auth"
 	"custos.dev/custos/internal/mailpittest"
 	"custos.dev/custos/policy"
 	"custos.dev/custos/retention"
-	"custos.dev/custos/store/postgres/pgtest"
 	"custos.dev/custos/subject"
 )
 
@@ -23,18 +20,8 @@ func TestTerminationNoticeMailed(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			mp := mailpittest.Start(t)
-			cfg := app.DefaultConfig()
-			cfg.Data = t.TempDir()
-			if engine == "postgres" {
-				cfg.DB = pgtest.Schema(t)
-			}
-			cfg.SMTP, cfg.MailFrom = mp.SMTPAddr, "privacy@custos.test"
+			a, _ := openMailApp(t, engine, t.TempDir(), mp, nil)
 			ctx := context.Background()
-			a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler), app.KeyCreate)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
 			const to, bystander = "wang.fang.term@example.cn", "li.lei.other@example.cn"
 			ended, err := a.Subjects.CreateTenant(ctx, auth.System, "ended")
 			if err != nil {
