@@ -222,12 +222,20 @@ func (s Setting) Set(c *Config, v, field string) error {
 	return nil
 }
 
+func setting(key, help string) Setting {
+	return Setting{Key: key, Env: "CUSTOS_" + strings.ToUpper(key), Flag: strings.ReplaceAll(key, "_", "-"), Help: help}
+}
+
 func str(key, help string, f func(*Config) *string) Setting {
-	return Setting{Key: key, Env: "CUSTOS_" + strings.ToUpper(key), Flag: strings.ReplaceAll(key, "_", "-"), Help: help, str: f}
+	s := setting(key, help)
+	s.str = f
+	return s
 }
 
 func dur(key, help string, f func(*Config) *time.Duration) Setting {
-	return Setting{Key: key, Env: "CUSTOS_" + strings.ToUpper(key), Flag: strings.ReplaceAll(key, "_", "-"), Help: help, dur: f}
+	s := setting(key, help)
+	s.dur = f
+	return s
 }
 
 // Settings lists every setting, in the order the help shows them.
@@ -255,15 +263,6 @@ var Settings = []Setting{
 	str("log_level", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }),
 	str("log_format", "json or text", func(c *Config) *string { return &c.LogFormat }),
 }
-
-// Env lists the environment variable of each setting, by its YAML key.
-var Env = func() map[string]string {
-	m := make(map[string]string, len(Settings))
-	for _, s := range Settings {
-		m[s.Key] = s.Env
-	}
-	return m
-}()
 
 // LoadEnv overlays CUSTOS_* variables on c.
 func (c *Config) LoadEnv(getenv func(string) string) error {
