@@ -33,10 +33,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	// instruction, an officer's answer or a slow recipient) never crowd out the rest.
 	var due time.Time
 	var after string
-	page := s.SweepPage
-	if page <= 0 {
-		page = 500
-	}
+	page := s.page()
 	for {
 		if err := ctx.Err(); err != nil {
 			return steps, err
@@ -410,15 +407,16 @@ func (s *Service) closeAbandoned(ctx context.Context) (int, error) {
 	if err := s.Store.PruneCodeSends(ctx, now.Add(-24*time.Hour)); err != nil {
 		return 0, err
 	}
-	n := 0
+	n, page := 0, s.page()
 	for {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		rs, err := s.Store.UnverifiedBefore(ctx, now.Add(-window), 500)
+		rs, err := s.Store.UnverifiedBefore(ctx, now.Add(-window), page)
 		if err != nil {
 			return n, err
 		}
+		closed := 0
 		for i := range rs {
 			r := &rs[i]
 			r.State, r.ClosedAt, r.UpdatedAt = StateWithdrawn, now, now
@@ -427,13 +425,21 @@ func (s *Service) closeAbandoned(ctx context.Context) (int, error) {
 			ev.Details["reason"] = "identity_not_verified"
 			c.Events = append(c.Events, ev)
 			c.History = append(c.History, r.history(now, "custos", "abandoned", "identity not verified within "+window.String()))
-			if err := s.Store.UpdateRequest(ctx, c); err != nil && custos.KindOf(err) != custos.KindConflict {
+			switch err := s.Store.UpdateRequest(ctx, c); {
+			case custos.KindOf(err) == custos.KindConflict: // changed meanwhile; the next sweep looks again
+			case err != nil:
 				return n, err
+			default:
+				closed++
 			}
-			n++
 		}
-		if len(rs) < 500 {
+		n += closed
+		// A full page with nothing closed would be read again as it is: leave it to the next sweep.
+		if len(rs) < page || closed == 0 {
 			return n, nil
 		}
 	}
 }
+
+// page is how many requests one query of a sweep reads.
+func (s *Service) page() int { return orDefault(s.SweepPage, 500) }
