@@ -184,22 +184,11 @@ func redactedAD(subjectID, category string) []byte {
 
 // dataKey returns a live subject's unwrapped key.
 func (s *Service) dataKey(ctx context.Context, subjectID string) (*vault.DataKey, error) {
-	if dk, ok := s.Cache.Get(subjectID); ok {
-		return dk, nil
+	dk, err := s.keyByID(ctx, subjectID)
+	if custos.KindOf(err) == custos.KindNotFound {
+		return nil, custos.Errorf(custos.KindNotFound, "subject erased: its key no longer exists")
 	}
-	wrapped, err := s.Keys.Key(ctx, subjectID)
-	if err != nil {
-		if custos.KindOf(err) == custos.KindNotFound {
-			return nil, custos.Errorf(custos.KindNotFound, "subject erased: its key no longer exists")
-		}
-		return nil, err
-	}
-	dk, err := s.KEK.Unwrap(subjectID, wrapped)
-	if err != nil {
-		return nil, custos.Internal(fmt.Errorf("unwrap key of %s: %w", subjectID, err))
-	}
-	s.Cache.Put(subjectID, dk)
-	return dk, nil
+	return dk, err
 }
 
 // loadSubject returns a live subject the caller may act on.
