@@ -8,8 +8,9 @@ import (
 
 // AccessSweepArgs asks for one sweep of supervised access: pending requests past their
 // time expire, grants past their end or whose approver lost the role end, and the customer
-// is told (R-RES-2, R-SUP-1). Unique while pending or running, so sweeps never overlap;
-// reads were already refused by then, the sweep makes the end official.
+// is told (R-RES-2, R-SUP-1). Queued by hand it is unique while pending or running; the
+// periodic one is unique per period (see every). Reads were already refused by then, the
+// sweep makes the end official; each end is version-checked, so two sweeps end a grant once.
 type AccessSweepArgs struct{}
 
 func (AccessSweepArgs) Kind() string { return "access_sweep" }
@@ -36,11 +37,7 @@ func addAccessSweep(workers *river.Workers, periodic []*river.PeriodicJob, svc S
 		return nil, err
 	}
 	if cfg.AccessSweepInterval > 0 {
-		periodic = append(periodic, river.NewPeriodicJob(
-			river.PeriodicInterval(cfg.AccessSweepInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return AccessSweepArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true},
-		))
+		periodic = append(periodic, every(cfg.AccessSweepInterval, AccessSweepArgs{}, 3))
 	}
 	return periodic, nil
 }

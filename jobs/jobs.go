@@ -105,38 +105,20 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 	}
 	var periodic []*river.PeriodicJob
 	if cfg.AuditVerifyInterval > 0 {
-		periodic = append(periodic, river.NewPeriodicJob(
-			river.PeriodicInterval(cfg.AuditVerifyInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return AuditVerifyArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true},
-		))
+		periodic = append(periodic, every(cfg.AuditVerifyInterval, AuditVerifyArgs{}, 3))
 	}
 	if cfg.RetentionInterval > 0 && svc.RetentionSweep != nil {
-		periodic = append(periodic, river.NewPeriodicJob(
-			river.PeriodicInterval(cfg.RetentionInterval),
-			func() (river.JobArgs, *river.InsertOpts) {
-				return RetentionSweepArgs{}, retentionSweepOpts(cfg.RetentionInterval)
-			},
-			&river.PeriodicJobOpts{RunOnStart: true},
-		))
+		periodic = append(periodic, every(cfg.RetentionInterval, RetentionSweepArgs{}, 5))
 	}
 	if cfg.MailInterval > 0 && svc.DeliverMail != nil {
-		periodic = append(periodic, river.NewPeriodicJob(
-			river.PeriodicInterval(cfg.MailInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return MailDeliverArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true},
-		))
+		periodic = append(periodic, every(cfg.MailInterval, MailDeliverArgs{}, 1))
 	}
 	periodic, err := addAccessSweep(workers, periodic, svc, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.DSRInterval > 0 && svc.DSRSweep != nil {
-		periodic = append(periodic, river.NewPeriodicJob(
-			river.PeriodicInterval(cfg.DSRInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return DSRSweepArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true},
-		))
+		periodic = append(periodic, every(cfg.DSRInterval, DSRSweepArgs{}, 1))
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -171,6 +153,26 @@ func (c *client[TTx]) EnqueueAuditVerify(ctx context.Context) error {
 	return err
 }
 
+// every is the periodic job of args, run at start and then each interval. Periodic jobs
+// are inserted by the river leader only, and each is unique per period (when the interval
+// allows it: river's periods are whole seconds), so a leader that changes mid-period does
+// not insert a second one however many instances share the database.
+//
+// Uniqueness is per period, not "while running": a job killed with its process (kill -9)
+// stays "running" until river rescues it, up to JobTimeout later, and the next period's
+// job, after the restart or on another instance, must not wait for that. Every periodic
+// job here is idempotent and safe beside another run of itself, so an overlap costs time,
+// never correctness. (An args type's own InsertOpts still govern jobs queued by hand.)
+func every(interval time.Duration, args river.JobArgs, maxAttempts int) *river.PeriodicJob {
+	opts := &river.InsertOpts{MaxAttempts: maxAttempts}
+	if interval >= time.Second {
+		opts.UniqueOpts = river.UniqueOpts{ByPeriod: interval}
+	}
+	return river.NewPeriodicJob(river.PeriodicInterval(interval),
+		func() (river.JobArgs, *river.InsertOpts) { return args, opts },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
 // AuditVerifyArgs asks for a full verification of the audit log. It is unique while
 // pending: asking twice before it runs queues it once.
 type AuditVerifyArgs struct{}
@@ -197,8 +199,8 @@ func (w *auditVerifyWorker) Work(ctx context.Context, _ *river.Job[AuditVerifyAr
 	return w.verify(ctx)
 }
 
-// MailDeliverArgs asks for one pass of the mail outbox; unique while pending or running,
-// so passes never overlap.
+// MailDeliverArgs asks for one pass of the mail outbox (periodic: see every). Two passes at
+// once are safe: each message is claimed by a compare-and-set before it is sent.
 type MailDeliverArgs struct{}
 
 func (MailDeliverArgs) Kind() string { return "mail_deliver" }
@@ -216,10 +218,11 @@ func (w *mailDeliverWorker) Work(ctx context.Context, _ *river.Job[MailDeliverAr
 	return w.deliver(ctx)
 }
 
-// DSRSweepArgs asks for one sweep of subject requests. It is deliberately not unique: a
-// unique job left "running" by a killed process would block every later sweep until river
-// rescues it (an hour), while the sweep itself is safe to run twice at once (every step is
-// guarded by a version, every delivery claimed first), so a restarted server resumes at once.
+// DSRSweepArgs asks for one sweep of subject requests. Queued by hand (after a
+// verification, say) it is deliberately not unique, and the periodic one is unique only per
+// period (see every): a job left "running" by a killed process must not block later sweeps,
+// and the sweep is safe to run twice at once (every step is guarded by a version, every
+// delivery claimed first), so a restarted server resumes at once.
 type DSRSweepArgs struct{}
 
 func (DSRSweepArgs) Kind() string { return "dsr_sweep" }
