@@ -25,25 +25,27 @@ const batchBlocks = 8
 // batchBits are the classes of the bytes of a batch of blocks, one array
 // per class: index k+1 holds the bit set of block k, index 0 that of the
 // bytes before the batch (only bit 63, the byte just before, counts).
-// Laid out so, four consecutive blocks of a class and the four before
-// them are one vector load each.
+// Laid out so, four consecutive blocks of a class, the four before them
+// and the four after them are one vector load each. The last index is
+// there so that the block after the last one can be loaded too; what it
+// holds is never used (see eventsGeneric).
 type batchBits struct {
-	dig   [batchBlocks + 1]uint64 // 0-9
-	colon [batchBlocks + 1]uint64 // ':'
-	at    [batchBlocks + 1]uint64 // '@'
-	word  [batchBlocks + 1]uint64 // letters, digits, '_'
-	hex   [batchBlocks + 1]uint64 // 0-9, a-f, A-F
-	dot   [batchBlocks + 1]uint64 // '.'
-	sep   [batchBlocks + 1]uint64 // ' ' and '-'
-	u     [batchBlocks + 1]uint64 // 'u'
+	dig   [batchBlocks + 2]uint64 // 0-9
+	colon [batchBlocks + 2]uint64 // ':'
+	at    [batchBlocks + 2]uint64 // '@'
+	word  [batchBlocks + 2]uint64 // letters, digits, '_'
+	hex   [batchBlocks + 2]uint64 // 0-9, a-f, A-F
+	dot   [batchBlocks + 2]uint64 // '.'
+	sep   [batchBlocks + 2]uint64 // ' ' and '-'
+	u     [batchBlocks + 2]uint64 // 'u'
 	// For the rules of versions and time stamps (eventsGeneric). Of index
 	// 0, letter uses bits 62 and 63 (the two bytes before the batch),
 	// slash and dash bit 63, spt and comma nothing.
-	letter [batchBlocks + 1]uint64 // A-Z, a-z
-	slash  [batchBlocks + 1]uint64 // '/'
-	dash   [batchBlocks + 1]uint64 // '-'
-	spt    [batchBlocks + 1]uint64 // ' ' and 'T'
-	comma  [batchBlocks + 1]uint64 // ','
+	letter [batchBlocks + 2]uint64 // A-Z, a-z
+	slash  [batchBlocks + 2]uint64 // '/'
+	dash   [batchBlocks + 2]uint64 // '-'
+	spt    [batchBlocks + 2]uint64 // ' ' and 'T'
+	comma  [batchBlocks + 2]uint64 // ','
 }
 
 // batchEvents are the events of a batch of blocks (see runBlocks): ev[k]
@@ -159,15 +161,72 @@ func eventsGeneric(c *batchBits, out *batchEvents, n int) {
 		// any byte, '.' or ','), the fraction followed by a byte that is
 		// not a digit, '.' or ':', nor ' ' or '-' before a digit: the
 		// common stamp, which dateEnd decides from its three words and
-		// ends 23 bytes on. Only stamps whose 25 bytes are in the block
-		// (starting at bit 39 at most).
-		dd := d & (d >> 1)
-		stamp := starts & dd & (dd >> 2) & (dd >> 5) & (dd >> 8) & (dd >> 11) & (dd >> 14) &
-			(dd >> 17) & (dd >> 20) & (d >> 22)
-		dash, spt := c.dash[k+1], c.spt[k+1]
-		stamp &= dash >> 4 & (dash >> 7) & (spt >> 10) & (col >> 16) & ((dot | c.comma[k+1]) >> 19)
-		stamp &^= (d|dot|col)>>23 | sep>>23&(d>>24)
-		out.stamp[k] = stamp & (1<<40 - 1)
+		// ends 23 bytes on. A stamp's 25 bytes may run on into the next
+		// block: each shift takes the bits that leave the block from the
+		// next block's set (index k+2). The last block of the batch has
+		// no next block here, so there only stamps that start at bit 39
+		// at most are marked.
+		dn := c.dig[k+2]
+		dd := d & funnel(d, dn, 1)
+		ddn := dn & (dn >> 1) // bit 63 is wrong, and never shifted in
+		dash, spt, comma := c.dash[k+1], c.spt[k+1], c.comma[k+1]
+		dashn, sptn, coln := c.dash[k+2], c.spt[k+2], c.colon[k+2]
+		dotn, sepn := c.dot[k+2], c.sep[k+2]
+		stamp := starts & dd & funnel(dd, ddn, 2) & funnel(dd, ddn, 5) & funnel(dd, ddn, 8) &
+			funnel(dd, ddn, 11) & funnel(dd, ddn, 14) & funnel(dd, ddn, 17) & funnel(dd, ddn, 20) &
+			funnel(d, dn, 22)
+		stamp &= funnel(dash, dashn, 4) & funnel(dash, dashn, 7) & funnel(spt, sptn, 10) &
+			funnel(col, coln, 16) & funnel(dot|comma, dotn|c.comma[k+2], 19)
+		stamp &^= funnel(d|dot|col, dn|dotn|coln, 23) | funnel(sep, sepn, 23)&funnel(d, dn, 24)
+		out.stamp[k] = stamp
+	}
+	lastStampInBlock(out, n)
+}
+
+// funnel is bits s to s+63 of the 128 bits hi:lo (0 < s < 64): the set
+// lo shifted right by s, with hi's low bits coming in at the top.
+func funnel(lo, hi uint64, s uint) uint64 { return lo>>s | hi<<(64-s) }
+
+// lastStampInBlock keeps, in the last block of a batch of n, only the
+// stamps whose 25 bytes lie in the block: the bits of the block after it
+// were not classified.
+func lastStampInBlock(out *batchEvents, n int) {
+	if n = min(n, batchBlocks); n > 0 {
+		out.stamp[n-1] &= 1<<40 - 1
+	}
+}
+
+// setBefore sets index 0 of the classes to those of the bytes before
+// b[base]: bit 63 the byte just before, bit 62 the one before it (of
+// letter only).
+func (bb *batchBits) setBefore(full []byte, base int) {
+	bb.dig[0], bb.word[0], bb.hex[0], bb.dot[0], bb.u[0] = 0, 0, 0, 0, 0
+	if base > 0 {
+		x := full[base-1]
+		bb.word[0], bb.hex[0] = uint64(ctype[x]&ctWord)<<63, uint64(ctype[x]&ctHex)<<62
+		if isDigit(x) {
+			bb.dig[0] = 1 << 63
+		}
+		if x == '.' {
+			bb.dot[0] = 1 << 63
+		}
+		if x == 'u' {
+			bb.u[0] = 1 << 63
+		}
+	}
+	bb.letter[0], bb.slash[0], bb.dash[0] = 0, 0, 0
+	if base > 0 {
+		x := full[base-1]
+		bb.letter[0] = uint64(ctype[x]&ctLetter) << 61 // ctLetter is bit 2
+		if x == '/' {
+			bb.slash[0] = 1 << 63
+		}
+		if x == '-' {
+			bb.dash[0] = 1 << 63
+		}
+		if base > 1 {
+			bb.letter[0] |= uint64(ctype[full[base-2]]&ctLetter) << 60
+		}
 	}
 }
 
@@ -197,35 +256,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			return st.runWords(i, to)
 		}
 		base := i
-		// The classes of the byte before the batch, in bit 63.
-		bb.dig[0], bb.word[0], bb.hex[0], bb.dot[0], bb.u[0] = 0, 0, 0, 0, 0
-		if base > 0 {
-			x := full[base-1]
-			bb.word[0], bb.hex[0] = uint64(ctype[x]&ctWord)<<63, uint64(ctype[x]&ctHex)<<62
-			if isDigit(x) {
-				bb.dig[0] = 1 << 63
-			}
-			if x == '.' {
-				bb.dot[0] = 1 << 63
-			}
-			if x == 'u' {
-				bb.u[0] = 1 << 63
-			}
-		}
-		bb.letter[0], bb.slash[0], bb.dash[0] = 0, 0, 0
-		if base > 0 {
-			x := full[base-1]
-			bb.letter[0] = uint64(ctype[x]&ctLetter) << 61 // ctLetter is bit 2
-			if x == '/' {
-				bb.slash[0] = 1 << 63
-			}
-			if x == '-' {
-				bb.dash[0] = 1 << 63
-			}
-			if base > 1 {
-				bb.letter[0] |= uint64(ctype[full[base-2]]&ctLetter) << 60
-			}
-		}
+		bb.setBefore(full, base)
 		if simd {
 			classifySIMD(full[base:base+64*nb], &bb, nb)
 			eventsSIMD(&bb, &evs, nb)

@@ -90,4 +90,5 @@ func eventsSIMD(c *batchBits, out *batchEvents, n int) {
 	} else {
 		eventsAVX2(c, out, min(n, batchBlocks))
 	}
+	lastStampInBlock(out, n)
 }

@@ -28,7 +28,6 @@ VEC(c75, 0x7575757575757575)   // 'u'
 VEC(c2f, 0x2f2f2f2f2f2f2f2f)   // '/'
 VEC(c54, 0x5454545454545454)   // 'T'
 VEC(c2c, 0x2c2c2c2c2c2c2c2c)   // ','
-VEC(m40, 0x000000ffffffffff)   // bits 0-39
 
 // VEC64 is VEC for the 64-byte registers of classifyAVX512.
 #define VEC64(name, b) \
@@ -54,25 +53,24 @@ VEC64(z5f, 0x5f5f5f5f5f5f5f5f)   // '_'
 VEC64(z2e, 0x2e2e2e2e2e2e2e2e)   // '.'
 VEC64(z2d, 0x2d2d2d2d2d2d2d2d)   // '-'
 VEC64(z75, 0x7575757575757575)   // 'u'
-VEC64(zm40, 0x000000ffffffffff)  // bits 0-39
 VEC64(z2f, 0x2f2f2f2f2f2f2f2f)   // '/'
 VEC64(z54, 0x5454545454545454)   // 'T'
 VEC64(z2c, 0x2c2c2c2c2c2c2c2c)   // ','
 
-// The arrays of batchBits: nine uint64 each, block k at index k+1.
+// The arrays of batchBits: ten uint64 each, block k at index k+1.
 #define DIG 8
-#define COLON 80
-#define AT 152
-#define WORD 224
-#define HEX 296
-#define DOT 368
-#define SEP 440
-#define U 512
-#define LETTER 584
-#define SLASH 656
-#define DASH 728
-#define SPT 800
-#define COMMA 872
+#define COLON 88
+#define AT 168
+#define WORD 248
+#define HEX 328
+#define DOT 408
+#define SEP 488
+#define U 568
+#define LETTER 648
+#define SLASH 728
+#define DASH 808
+#define SPT 888
+#define COMMA 968
 
 // MASK stores the bit sets of a class as one uint64 at off(DI), from the
 // compare results lo (first 32 bytes) and hi (last 32).
@@ -82,6 +80,14 @@ VEC64(z2c, 0x2c2c2c2c2c2c2c2c)   // ','
 	SHLQ $32, BX; \
 	ORQ AX, BX; \
 	MOVQ BX, off(DI)
+
+// FUNNEL sets dst to bits s to s+63 of the 128 bits hi:lo in each lane
+// (lo shifted right by s, hi's low bits in at the top), with Y12 as
+// scratch; hi may not be Y12.
+#define FUNNEL(s, hi, lo, dst) \
+	VPSRLQ $(s), lo, dst; \
+	VPSLLQ $(64-(s)), hi, Y12; \
+	VPOR Y12, dst, dst
 
 // func classifyAVX2(src *byte, out *batchBits, n int)
 //
@@ -449,52 +455,65 @@ evloop:
 	VPANDN Y3, Y13, Y13
 	VMOVDQU Y13, 0(DI)
 
-	// Time stamps (see eventsGeneric): Y0 = d, Y1 = dd, Y4 = stamp
+	// Time stamps (see eventsGeneric), running on into the next block:
+	// each shift takes the bits of the next block's set (index k+2) in
+	// at the top (FUNNEL). Y0 = d, Y8 = next d, Y1 = dd, Y9 = next dd,
+	// Y4 = stamp; Y12 is FUNNEL's scratch.
 	VMOVDQU DIG(SI), Y0
+	VMOVDQU DIG+8(SI), Y8
 	VPAND Y3, Y0, Y4           // starts: the digits among the events
-	VPSRLQ $1, Y0, Y1
+	FUNNEL(1, Y8, Y0, Y1)
 	VPAND Y0, Y1, Y1
-	VPSRLQ $2, Y1, Y5
-	VPAND Y1, Y5, Y5
+	VPSRLQ $1, Y8, Y9
+	VPAND Y8, Y9, Y9
+	VPAND Y1, Y4, Y4
+	FUNNEL(2, Y9, Y1, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $5, Y1, Y5
+	FUNNEL(5, Y9, Y1, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $8, Y1, Y5
+	FUNNEL(8, Y9, Y1, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $11, Y1, Y5
+	FUNNEL(11, Y9, Y1, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $14, Y1, Y5
+	FUNNEL(14, Y9, Y1, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $17, Y1, Y5
+	FUNNEL(17, Y9, Y1, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $20, Y1, Y5
+	FUNNEL(20, Y9, Y1, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $22, Y0, Y5
+	FUNNEL(22, Y8, Y0, Y5)
 	VPAND Y5, Y4, Y4
 	VMOVDQU DASH(SI), Y6
-	VPSRLQ $4, Y6, Y5
+	VMOVDQU DASH+8(SI), Y10
+	FUNNEL(4, Y10, Y6, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $7, Y6, Y5
+	FUNNEL(7, Y10, Y6, Y5)
 	VPAND Y5, Y4, Y4
-	VMOVDQU SPT(SI), Y5
-	VPSRLQ $10, Y5, Y5
+	VMOVDQU SPT(SI), Y6
+	VMOVDQU SPT+8(SI), Y10
+	FUNNEL(10, Y10, Y6, Y5)
 	VPAND Y5, Y4, Y4
-	VPSRLQ $16, Y2, Y5
+	VMOVDQU COLON+8(SI), Y11   // Y11 = next colon
+	FUNNEL(16, Y11, Y2, Y5)
 	VPAND Y5, Y4, Y4
 	VMOVDQU DOT(SI), Y7
-	VPOR COMMA(SI), Y7, Y5
-	VPSRLQ $19, Y5, Y5
+	VMOVDQU DOT+8(SI), Y13     // Y13 = next dot
+	VPOR COMMA(SI), Y7, Y6
+	VPOR COMMA+8(SI), Y13, Y10
+	FUNNEL(19, Y10, Y6, Y5)
 	VPAND Y5, Y4, Y4
-	VPOR Y0, Y7, Y5            // not a digit, '.' or ':' at 23
-	VPOR Y2, Y5, Y5
-	VPSRLQ $23, Y5, Y5
+	VPOR Y0, Y7, Y6            // not a digit, '.' or ':' at 23
+	VPOR Y2, Y6, Y6
+	VPOR Y8, Y13, Y10
+	VPOR Y11, Y10, Y10
+	FUNNEL(23, Y10, Y6, Y5)
 	VPANDN Y4, Y5, Y4
-	VMOVDQU SEP(SI), Y5        // nor ' ' or '-' before a digit
-	VPSRLQ $23, Y5, Y5
-	VPSRLQ $24, Y0, Y6
+	VMOVDQU SEP(SI), Y6        // nor ' ' or '-' before a digit
+	VMOVDQU SEP+8(SI), Y10
+	FUNNEL(23, Y10, Y6, Y5)
+	FUNNEL(24, Y8, Y0, Y6)
 	VPAND Y6, Y5, Y5
 	VPANDN Y4, Y5, Y4
-	VPAND m40<>(SB), Y4, Y4
 	VMOVDQU Y4, 128(DI)
 
 	ADDQ $32, SI
@@ -679,52 +698,64 @@ evloop512:
 	VPANDNQ Z3, Z13, Z13
 	VMOVDQU64 Z13, 0(DI)
 
-	// Time stamps (see eventsGeneric): Z0 = d, Z1 = dd, Z4 = stamp
+	// Time stamps (see eventsGeneric), running on into the next block:
+	// VPSHRDQ shifts the bits of the next block's set (index k+2) in at
+	// the top. Z0 = d, Z16 = next d, Z1 = dd, Z17 = next dd, Z4 = stamp.
 	VMOVDQU64 DIG(SI), Z0
+	VMOVDQU64 DIG+8(SI), Z16
 	VPANDQ Z3, Z0, Z4           // starts: the digits among the events
-	VPSRLQ $1, Z0, Z1
+	VPSHRDQ $1, Z16, Z0, Z1
 	VPANDQ Z0, Z1, Z1
-	VPSRLQ $2, Z1, Z5
-	VPANDQ Z1, Z5, Z5
+	VPSRLQ $1, Z16, Z17
+	VPANDQ Z16, Z17, Z17
+	VPANDQ Z1, Z4, Z4
+	VPSHRDQ $2, Z17, Z1, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $5, Z1, Z5
+	VPSHRDQ $5, Z17, Z1, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $8, Z1, Z5
+	VPSHRDQ $8, Z17, Z1, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $11, Z1, Z5
+	VPSHRDQ $11, Z17, Z1, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $14, Z1, Z5
+	VPSHRDQ $14, Z17, Z1, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $17, Z1, Z5
+	VPSHRDQ $17, Z17, Z1, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $20, Z1, Z5
+	VPSHRDQ $20, Z17, Z1, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $22, Z0, Z5
+	VPSHRDQ $22, Z16, Z0, Z5
 	VPANDQ Z5, Z4, Z4
 	VMOVDQU64 DASH(SI), Z6
-	VPSRLQ $4, Z6, Z5
+	VMOVDQU64 DASH+8(SI), Z18
+	VPSHRDQ $4, Z18, Z6, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $7, Z6, Z5
+	VPSHRDQ $7, Z18, Z6, Z5
 	VPANDQ Z5, Z4, Z4
 	VMOVDQU64 SPT(SI), Z5
-	VPSRLQ $10, Z5, Z5
+	VMOVDQU64 SPT+8(SI), Z18
+	VPSHRDQ $10, Z18, Z5, Z5
 	VPANDQ Z5, Z4, Z4
-	VPSRLQ $16, Z2, Z5
+	VMOVDQU64 COLON+8(SI), Z19  // Z19 = next colon
+	VPSHRDQ $16, Z19, Z2, Z5
 	VPANDQ Z5, Z4, Z4
 	VMOVDQU64 DOT(SI), Z7
+	VMOVDQU64 DOT+8(SI), Z20    // Z20 = next dot
 	VPORQ COMMA(SI), Z7, Z5
-	VPSRLQ $19, Z5, Z5
+	VPORQ COMMA+8(SI), Z20, Z18
+	VPSHRDQ $19, Z18, Z5, Z5
 	VPANDQ Z5, Z4, Z4
 	VPORQ Z0, Z7, Z5            // not a digit, '.' or ':' at 23
 	VPORQ Z2, Z5, Z5
-	VPSRLQ $23, Z5, Z5
+	VPORQ Z16, Z20, Z18
+	VPORQ Z19, Z18, Z18
+	VPSHRDQ $23, Z18, Z5, Z5
 	VPANDNQ Z4, Z5, Z4
 	VMOVDQU64 SEP(SI), Z5        // nor ' ' or '-' before a digit
-	VPSRLQ $23, Z5, Z5
-	VPSRLQ $24, Z0, Z6
+	VMOVDQU64 SEP+8(SI), Z18
+	VPSHRDQ $23, Z18, Z5, Z5
+	VPSHRDQ $24, Z16, Z0, Z6
 	VPANDQ Z6, Z5, Z5
 	VPANDNQ Z4, Z5, Z4
-	VPANDQ zm40<>(SB), Z4, Z4
 	VMOVDQU64 Z4, 128(DI)
 
 	ADDQ $64, SI

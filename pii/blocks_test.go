@@ -2,8 +2,10 @@ package pii
 
 import (
 	"bytes"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,7 +55,7 @@ func checkClassify(t *testing.T, name string, in []byte, r *rand.Rand) {
 			var want, got batchBits
 			// The slots of the bytes before the batch, and those past nb,
 			// are the caller's: the same in both.
-			for _, a := range []*[batchBlocks + 1]uint64{&want.dig, &want.colon, &want.at, &want.word, &want.hex, &want.dot, &want.sep, &want.u,
+			for _, a := range []*[batchBlocks + 2]uint64{&want.dig, &want.colon, &want.at, &want.word, &want.hex, &want.dot, &want.sep, &want.u,
 				&want.letter, &want.slash, &want.dash, &want.spt, &want.comma} {
 				for i := range a {
 					a[i] = r.Uint64()
@@ -169,5 +171,84 @@ func TestLoopsCorpus(t *testing.T) {
 			ranges = append(ranges, [2]int{i, to})
 		}
 		checkLoops(t, in, ranges)
+	}
+}
+
+// TestStampMarks checks that every time stamp the bit rules mark starts
+// a stamp dateEnd ends 23 bytes on, as runBlocks takes it, for each way
+// of classifying, on generated text and on stamps at every offset to a
+// block's end; and that stamps running on into the next block are marked.
+func TestStampMarks(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 5); err != nil {
+		t.Fatal(err)
+	}
+	inputs := [][]byte{buf.Bytes()}
+	for pad := 0; pad < 64; pad++ {
+		unit := strings.Repeat("x", pad) + "2024-05-19 09:12:31.889] "
+		inputs = append(inputs, bytes.Repeat([]byte(unit), 1024/len(unit)+2))
+	}
+	// Near misses: each byte of a stamp and the two after it changed to
+	// each byte the rules look at, on both sides of a block's end.
+	var near []byte
+	const stamp = "2024-05-19 09:12:31.889]5"
+	for i := range len(stamp) + 1 {
+		for _, c := range []byte("0:.,- Ta/\n") {
+			for _, pad := range []int{1, 30, 39, 40, 45, 50, 63} {
+				u := []byte(strings.Repeat("x", pad) + stamp + "5")
+				u[pad+i] = c
+				near = append(near, u...)
+				near = append(near, make([]byte, (64-len(near)%64)%64)...)
+			}
+		}
+	}
+	inputs = append(inputs, near)
+	type variant struct {
+		name string
+		simd bool
+		use  func() func()
+	}
+	variants := []variant{{name: "generic"}}
+	if haveSIMD {
+		for name, use := range simdVariants() {
+			variants = append(variants, variant{name, true, use})
+		}
+	}
+	for _, v := range variants {
+		if v.use != nil {
+			defer v.use()()
+		}
+		marked, crossing := 0, 0
+		for _, full := range inputs {
+			var bb batchBits
+			var evs batchEvents
+			for base := 0; base+64 <= len(full); base += 64 * batchBlocks {
+				nb := min(batchBlocks, (len(full)-base)/64)
+				bb.setBefore(full, base)
+				if v.simd {
+					classifySIMD(full[base:base+64*nb], &bb, nb)
+					eventsSIMD(&bb, &evs, nb)
+				} else {
+					classifyGeneric(full[base:base+64*nb], &bb, nb)
+					eventsGeneric(&bb, &evs, nb)
+				}
+				for j := range nb {
+					for st := evs.stamp[j]; st != 0; st &= st - 1 {
+						tb := bits.TrailingZeros64(st)
+						p := base + 64*j + tb
+						if e := dateEnd(full, p); e != p+23 {
+							t.Fatalf("%s: stamp marked at %d (%q), dateEnd gives %d", v.name, p, full[max(p-2, 0):min(p+26, len(full))], e)
+						}
+						marked++
+						if tb+25 > 64 {
+							crossing++
+						}
+					}
+				}
+			}
+		}
+		if marked == 0 || crossing == 0 {
+			t.Errorf("%s: %d stamps marked, %d of them running into the next block", v.name, marked, crossing)
+		}
 	}
 }
