@@ -1,6 +1,9 @@
 package pii
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Splitting one buffer between goroutines. A buffer is cut only after a
 // byte that no token contains and no examination jumps over (not a letter,
@@ -47,57 +50,93 @@ func cuts(b []byte, from, to, w int) []int {
 	return append(bounds, to)
 }
 
-// blockPerWorker is how much of a buffer each goroutine takes at a time.
-// Scanning a large buffer block by block keeps the findings held back for
-// ordering few, and their slices reused, so the garbage collector has
-// nothing to do. (A variable so that tests can use small blocks.)
-var blockPerWorker = 4 << 20
+// pieceSize is how much of a buffer a goroutine takes at a time. Pieces
+// are handed out as goroutines come free, so a dense stretch (a JSON log)
+// on one core does not leave the other waiting, as fixed halves did, and
+// the findings held back for ordering stay few: a piece's findings are
+// handed on as soon as those before it are. (A variable so that tests
+// can use small pieces.)
+var pieceSize = 1 << 20
 
 // scanRange examines the triggers in [i, to) of b, with up to s.workers
 // goroutines, and hands the findings to fn in order, on the calling
 // goroutine. It returns the loop position and the end of the last
 // finding, for the next range.
 func (s *Scanner) scanRange(b []byte, base int64, i, to, lastEnd int, fn func(Finding)) (int, int) {
-	if s.workers <= 1 || to-i < 2*minPart {
+	var bounds []int
+	if s.workers > 1 && to-i >= 2*minPart {
+		bounds = cuts(b, i, to, max(s.workers, (to-i)/pieceSize))
+	}
+	if len(bounds) < 3 { // one piece
 		st := state{b: b, base: base, s: s, emit: fn, lastEnd: lastEnd}
 		pos := st.run(i, to)
 		return pos, st.lastEnd
 	}
-	w := s.workers
-	found := make([][]Finding, w)
-	pos := make([]int, w)
-	ends := make([]int, w)
-	for i < to {
-		end := min(to, i+w*blockPerWorker)
-		if to-end < minPart {
-			end = to
+	parts := len(bounds) - 1
+	found := make([][]Finding, parts)
+	ends := make([]int, parts)
+	done := make([]chan struct{}, parts)
+	for k := range done {
+		done[k] = make(chan struct{})
+	}
+	// Slices of findings already handed on, for later pieces to reuse.
+	spare := make(chan []Finding, parts)
+	var next atomic.Int64 // the next piece nobody has taken
+	next.Store(1)
+	var pos int // where the loop stopped in the last piece
+	scan := func(k int) {
+		var fs []Finding
+		select {
+		case fs = <-spare:
+		default:
 		}
-		bounds := cuts(b, i, end, w)
-		parts := len(bounds) - 1
-		var wg sync.WaitGroup
-		for k := 1; k < parts; k++ {
-			found[k] = found[k][:0]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				st := state{b: b, base: base, s: s, lastEnd: bounds[k]}
-				st.emit = func(f Finding) { found[k] = append(found[k], f) }
-				pos[k] = st.run(bounds[k], bounds[k+1])
-				ends[k] = st.lastEnd
-			}()
+		st := state{b: b, base: base, s: s, lastEnd: bounds[k]}
+		st.emit = func(f Finding) { fs = append(fs, f) }
+		p := st.run(bounds[k], bounds[k+1])
+		found[k], ends[k] = fs, st.lastEnd
+		if k == parts-1 {
+			pos = p
 		}
-		// The first piece continues the loop's state and reports at once.
-		st := state{b: b, base: base, s: s, emit: fn, lastEnd: lastEnd}
-		pos[0] = st.run(bounds[0], bounds[1])
-		ends[0] = st.lastEnd
-		wg.Wait()
-		for k := 1; k < parts; k++ {
-			for _, f := range found[k] {
+		close(done[k])
+	}
+	var wg sync.WaitGroup
+	for range min(s.workers, parts) - 1 {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < parts; k = int(next.Add(1) - 1) {
+				scan(k)
+			}
+		})
+	}
+	// The first piece continues the loop's state and reports at once;
+	// then the calling goroutine takes pieces too, and between them hands
+	// on the findings of those finished, in order.
+	st := state{b: b, base: base, s: s, emit: fn, lastEnd: lastEnd}
+	st.run(bounds[0], bounds[1])
+	emitted := 1
+	flush := func(wait bool) {
+		for ; emitted < parts; emitted++ {
+			if wait {
+				<-done[emitted]
+			} else {
+				select {
+				case <-done[emitted]:
+				default:
+					return
+				}
+			}
+			for _, f := range found[emitted] {
 				fn(f)
 			}
+			spare <- found[emitted][:0]
+			found[emitted] = nil
 		}
-		// The last piece stopped at the block's end or just past it.
-		i, lastEnd = pos[parts-1], ends[parts-1]
 	}
-	return i, lastEnd
+	for k := int(next.Add(1) - 1); k < parts; k = int(next.Add(1) - 1) {
+		flush(false)
+		scan(k)
+	}
+	flush(true)
+	wg.Wait()
+	// The last piece stopped at the range's end or just past it.
+	return pos, ends[parts-1]
 }
