@@ -46,6 +46,15 @@ type batchBits struct {
 	dash   [batchBlocks + 2]uint64 // '-'
 	spt    [batchBlocks + 2]uint64 // ' ' and 'T'
 	comma  [batchBlocks + 2]uint64 // ','
+	// For the rule of security codes (eventsGeneric): the connectors
+	// cvvPossible skips, and supersets of the first and the second bytes
+	// of the pairs that end a security-code keyword (cvvEnd2). Of index
+	// 0, kw1 uses bit 63. Where cvvRule is false, these were not
+	// classified and the rule is off.
+	conn    [batchBlocks + 2]uint64
+	kw1     [batchBlocks + 2]uint64
+	kw2     [batchBlocks + 2]uint64
+	cvvRule bool
 }
 
 // batchEvents are the events of a batch of blocks (see runBlocks): ev[k]
@@ -75,9 +84,20 @@ func classifyGeneric(b []byte, out *batchBits, n int) {
 		blk := b[64*k : 64*k+64]
 		var dig, colon, at, word, hex, dot, sep, u uint64
 		var letter, slash, dash, spt, comma uint64
+		var conn, kw1, kw2 uint64
 		for j := 0; j < 64; j++ {
 			x := blk[j]
 			bit := uint64(1) << j
+			c0, c1 := cvvNibbles(x)
+			if c0&0x0f != 0 {
+				conn |= bit
+			}
+			if c0&0xf0 != 0 {
+				kw1 |= bit
+			}
+			if c1 != 0 {
+				kw2 |= bit
+			}
 			if isDigit(x) {
 				dig |= bit
 			}
@@ -116,7 +136,38 @@ func classifyGeneric(b []byte, out *batchBits, n int) {
 		out.dig[k+1], out.colon[k+1], out.at[k+1], out.word[k+1] = dig, colon, at, word
 		out.hex[k+1], out.dot[k+1], out.sep[k+1], out.u[k+1] = hex, dot, sep, u
 		out.letter[k+1], out.slash[k+1], out.dash[k+1], out.spt[k+1], out.comma[k+1] = letter, slash, dash, spt, comma
+		out.conn[k+1], out.kw1[k+1], out.kw2[k+1] = conn, kw1, kw2
 	}
+	out.cvvRule = true
+}
+
+// cvvNibLo and cvvNibHi classify bytes for the rule of security codes by
+// their two halves, as the SIMD classifiers do with a table look-up per
+// half (VPSHUFB): bit c of table t is set for x when it is set in both
+// cvvNibLo[t][x&15] and cvvNibHi[t][x>>4]. Each bit is so a product of a
+// set of high halves and a set of low halves.
+//
+// Table 0, bits 0-3: exactly the connectors cvvPossible skips (' ' '"'
+// '#' '\” '(' '-'; '\t'; ':' '='; '\\'). Bits 4-7: a superset of the
+// first bytes of the pairs that end a security-code keyword (c d i n o
+// of either case; v V; '0'-'3'; the UTF-8 bytes 0x98 0xa0 0xb8 0xbc).
+// Table 1: a superset of their second bytes (a c e f n of either case;
+// s v S V; '1' '2'; the UTF-8 bytes 0x81 0x9a 0xaf 0xba).
+// TestCVVClasses holds them to cvvConnector and cvvEnd2.
+var (
+	cvvNibLo = [2][16]byte{
+		{0xc1, 0x40, 0x41, 0x51, 0x10, 0x00, 0x20, 0x01, 0x81, 0x12, 0x04, 0x00, 0x88, 0x05, 0x10, 0x10},
+		{0x00, 0x0d, 0x04, 0x03, 0x00, 0x01, 0x03, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x08},
+	}
+	cvvNibHi = [2][16]byte{
+		{0x02, 0x00, 0x01, 0x44, 0x10, 0x28, 0x10, 0x20, 0x00, 0x80, 0x80, 0x80, 0x00, 0x00, 0x00, 0x00},
+		{0x00, 0x00, 0x00, 0x04, 0x01, 0x02, 0x01, 0x02, 0x08, 0x08, 0x08, 0x08, 0x00, 0x00, 0x00, 0x00},
+	}
+)
+
+// cvvNibbles is the two tables' bits for x.
+func cvvNibbles(x byte) (t0, t1 byte) {
+	return cvvNibLo[0][x&15] & cvvNibHi[0][x>>4], cvvNibLo[1][x&15] & cvvNibHi[1][x>>4]
 }
 
 // eventsGeneric is eventsSIMD in plain Go.
@@ -156,6 +207,9 @@ func eventsGeneric(c *batchBits, out *batchEvents, n int) {
 		q |= (len1&(dot>>1) | len2&(dot>>2) | len3&(dot>>3)) & psd & pl2
 		// Quiet colons: not before ':', no hex digit on one side.
 		q |= col & (^col >> 1) &^ ((hex >> 1) & (hex<<1 | c.hex[k]>>63)) &^ (1 << 63)
+		if c.cvvRule {
+			q |= cvvQuiet(c, k, d, len3&^(dot>>3)&^(sep>>3&(d>>4)), len4&^(sep>>4&(d>>5)), pw)
+		}
 		out.ev[k], out.loud[k] = ev, ev&^q
 		// Time stamps "DDDD-DD-DD?DD?DD:DD?DDD" (the ? one of ' ' or 'T',
 		// any byte, '.' or ','), the fraction followed by a byte that is
@@ -181,6 +235,32 @@ func eventsGeneric(c *batchBits, out *batchEvents, n int) {
 		out.stamp[k] = stamp
 	}
 	lastStampInBlock(out, n)
+}
+
+// cvvQuiet is the rule of security codes for block k: of the runs of
+// three digits in len3 and of four in len4 (those skipShortRun would not
+// turn away for the byte after them: not '.' after three, not ' ' or '-'
+// before a digit), the runs with no word byte before them and no
+// security-code keyword before the connectors before them, which
+// skipShortRun passes. The keyword test is cvvPossible's, with the
+// supersets of the classes: the run is quiet when the nearest byte
+// before it that is no connector does not end a pair of cvvEnd2. That
+// byte must be in the block; runs whose connectors reach back to the
+// block's start, and runs whose following bytes are not all in the
+// block, are left to skipShortRun. (cvvPossible looks back 24 bytes at
+// most and then tests the pair ending at a connector, which ends no pair
+// of cvvEnd2: quiet, as here, or left loud.)
+func cvvQuiet(c *batchBits, k int, d, len3, len4, pw uint64) uint64 {
+	conn := c.conn[k+1]
+	// The ends of possible keywords, and right after each of them.
+	kwEnd := c.kw2[k+1] & (c.kw1[k+1]<<1 | c.kw1[k]>>63) &^ conn
+	after := kwEnd << 1
+	// Carried through the connectors that follow: adding a bit at the
+	// start of a run of connectors clears the run and sets the byte after
+	// it, so the exclusive or marks the run and that byte. The same from
+	// bit 0 marks what follows connectors from the block's start.
+	near := (conn + after) ^ conn | (conn + 1) ^ conn
+	return (len3 | len4) &^ pw &^ near & (1<<59 - 1)
 }
 
 // funnel is bits s to s+63 of the 128 bits hi:lo (0 < s < 64): the set
@@ -214,7 +294,7 @@ func (bb *batchBits) setBefore(full []byte, base int) {
 			bb.u[0] = 1 << 63
 		}
 	}
-	bb.letter[0], bb.slash[0], bb.dash[0] = 0, 0, 0
+	bb.letter[0], bb.slash[0], bb.dash[0], bb.kw1[0] = 0, 0, 0, 0
 	if base > 0 {
 		x := full[base-1]
 		bb.letter[0] = uint64(ctype[x]&ctLetter) << 61 // ctLetter is bit 2
@@ -226,6 +306,9 @@ func (bb *batchBits) setBefore(full []byte, base int) {
 		}
 		if base > 1 {
 			bb.letter[0] |= uint64(ctype[full[base-2]]&ctLetter) << 60
+		}
+		if c0, _ := cvvNibbles(x); c0&0xf0 != 0 {
+			bb.kw1[0] = 1 << 63
 		}
 	}
 }

@@ -81,6 +81,9 @@ func classifySIMD(b []byte, out *batchBits, n int) {
 		} else {
 			classifyAVX2(&b[0], out, n)
 		}
+		// Only the AVX-512 classifier classifies for the rule of security
+		// codes: with AVX2 it would cost more than it saves.
+		out.cvvRule = useAVX512
 	}
 }
 

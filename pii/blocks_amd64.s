@@ -57,6 +57,48 @@ VEC64(z2f, 0x2f2f2f2f2f2f2f2f)   // '/'
 VEC64(z54, 0x5454545454545454)   // 'T'
 VEC64(z2c, 0x2c2c2c2c2c2c2c2c)   // ','
 
+// The nibble tables of the rule of security codes (cvvNibLo and cvvNibHi
+// in blocks.go), one copy in each 128-bit lane for VPSHUFB.
+DATA zlo0<>+0(SB)/8, $0x01200010514140c1
+DATA zlo0<>+8(SB)/8, $0x1010058800041281
+DATA zlo0<>+16(SB)/8, $0x01200010514140c1
+DATA zlo0<>+24(SB)/8, $0x1010058800041281
+DATA zlo0<>+32(SB)/8, $0x01200010514140c1
+DATA zlo0<>+40(SB)/8, $0x1010058800041281
+DATA zlo0<>+48(SB)/8, $0x01200010514140c1
+DATA zlo0<>+56(SB)/8, $0x1010058800041281
+GLOBL zlo0<>(SB), RODATA|NOPTR, $64
+DATA zhi0<>+0(SB)/8, $0x2010281044010002
+DATA zhi0<>+8(SB)/8, $0x0000000080808000
+DATA zhi0<>+16(SB)/8, $0x2010281044010002
+DATA zhi0<>+24(SB)/8, $0x0000000080808000
+DATA zhi0<>+32(SB)/8, $0x2010281044010002
+DATA zhi0<>+40(SB)/8, $0x0000000080808000
+DATA zhi0<>+48(SB)/8, $0x2010281044010002
+DATA zhi0<>+56(SB)/8, $0x0000000080808000
+GLOBL zhi0<>(SB), RODATA|NOPTR, $64
+DATA zlo1<>+0(SB)/8, $0x0003010003040d00
+DATA zlo1<>+8(SB)/8, $0x0801000000080000
+DATA zlo1<>+16(SB)/8, $0x0003010003040d00
+DATA zlo1<>+24(SB)/8, $0x0801000000080000
+DATA zlo1<>+32(SB)/8, $0x0003010003040d00
+DATA zlo1<>+40(SB)/8, $0x0801000000080000
+DATA zlo1<>+48(SB)/8, $0x0003010003040d00
+DATA zlo1<>+56(SB)/8, $0x0801000000080000
+GLOBL zlo1<>(SB), RODATA|NOPTR, $64
+DATA zhi1<>+0(SB)/8, $0x0201020104000000
+DATA zhi1<>+8(SB)/8, $0x0000000008080808
+DATA zhi1<>+16(SB)/8, $0x0201020104000000
+DATA zhi1<>+24(SB)/8, $0x0000000008080808
+DATA zhi1<>+32(SB)/8, $0x0201020104000000
+DATA zhi1<>+40(SB)/8, $0x0000000008080808
+DATA zhi1<>+48(SB)/8, $0x0201020104000000
+DATA zhi1<>+56(SB)/8, $0x0000000008080808
+GLOBL zhi1<>(SB), RODATA|NOPTR, $64
+VEC64(z0f, 0x0f0f0f0f0f0f0f0f)
+VEC64(zf0, 0xf0f0f0f0f0f0f0f0)
+VEC64(zm59, 0x07ffffffffffffff)  // bits 0-58
+
 // The arrays of batchBits: ten uint64 each, block k at index k+1.
 #define DIG 8
 #define COLON 88
@@ -71,6 +113,9 @@ VEC64(z2c, 0x2c2c2c2c2c2c2c2c)   // ','
 #define DASH 808
 #define SPT 888
 #define COMMA 968
+#define CONN 1048
+#define KW1 1128
+#define KW2 1208
 
 // MASK stores the bit sets of a class as one uint64 at off(DI), from the
 // compare results lo (first 32 bytes) and hi (last 32).
@@ -203,7 +248,7 @@ done:
 //
 // classifyAVX2 with AVX-512 (F and BW): a whole block in one register,
 // each class a compare into a mask register, stored as it is.
-// Z0 holds the block, Z1 and Z2 are scratch, Z16-Z27 constants.
+// Z0 holds the block, Z1-Z6 are scratch, Z8-Z13 and Z16-Z30 constants.
 TEXT ·classifyAVX512(SB), NOSPLIT, $0-24
 	MOVQ src+0(FP), SI
 	MOVQ out+8(FP), DI
@@ -225,6 +270,12 @@ TEXT ·classifyAVX512(SB), NOSPLIT, $0-24
 	VMOVDQU64 z2f<>(SB), Z28
 	VMOVDQU64 z54<>(SB), Z29
 	VMOVDQU64 z2c<>(SB), Z30
+	VMOVDQU64 zlo0<>(SB), Z8
+	VMOVDQU64 zhi0<>(SB), Z9
+	VMOVDQU64 zlo1<>(SB), Z10
+	VMOVDQU64 zhi1<>(SB), Z11
+	VMOVDQU64 z0f<>(SB), Z12
+	VMOVDQU64 zf0<>(SB), Z13
 
 loop512:
 	VMOVDQU64 0(SI), Z0
@@ -270,6 +321,22 @@ loop512:
 	KMOVQ K2, COMMA(DI)
 	VPCMPEQB Z27, Z0, K2
 	KMOVQ K2, U(DI)
+
+	// The classes of the rule of security codes, by nibble tables.
+	VPSRLW $4, Z0, Z3
+	VPANDQ Z12, Z3, Z3          // high nibbles
+	VPANDQ Z12, Z0, Z4          // low nibbles
+	VPSHUFB Z4, Z8, Z5
+	VPSHUFB Z3, Z9, Z6
+	VPANDQ Z6, Z5, Z5           // table 0
+	VPTESTMB Z12, Z5, K1
+	KMOVQ K1, CONN(DI)
+	VPTESTMB Z13, Z5, K1
+	KMOVQ K1, KW1(DI)
+	VPSHUFB Z4, Z10, Z5
+	VPSHUFB Z3, Z11, Z6
+	VPTESTMB Z6, Z5, K1         // table 1
+	KMOVQ K1, KW2(DI)
 
 	ADDQ $64, SI
 	ADDQ $8, DI
@@ -693,6 +760,44 @@ evloop512:
 	VPANDQ Z14, Z4, Z4
 	VPANDNQ Z4, Z1, Z4
 	VPORQ Z4, Z13, Z13
+
+	// The rule of security codes (cvvQuiet): Z20 = the runs of three
+	// and four digits skipShortRun would not turn away for the byte
+	// after them, and no word byte before them.
+	VMOVDQU64 DIG(SI), Z16
+	VMOVDQU64 SEP(SI), Z17
+	VPSRLQ $3, Z17, Z18
+	VPSRLQ $4, Z16, Z19
+	VPANDQ Z19, Z18, Z18        // ' ' or '-' before a digit, after three
+	VPSRLQ $3, DOT(SI), Z19
+	VPORQ Z19, Z18, Z18
+	VPANDNQ Z9, Z18, Z20        // len3, but not those
+	VPSRLQ $4, Z17, Z18
+	VPSRLQ $5, Z16, Z19
+	VPANDQ Z19, Z18, Z18        // ' ' or '-' before a digit, after four
+	VPANDNQ Z10, Z18, Z21
+	VPORQ Z21, Z20, Z20
+	VPANDNQ Z20, Z12, Z20       // no word byte before
+	// near = (conn+after)^conn | (conn+1)^conn, after = the bytes after
+	// possible keyword ends
+	VMOVDQU64 CONN(SI), Z17
+	VMOVDQU64 KW1(SI), Z18
+	VPSLLQ $1, Z18, Z18
+	VMOVDQU64 KW1-8(SI), Z19
+	VPSRLQ $63, Z19, Z19
+	VPORQ Z19, Z18, Z18
+	VPANDQ KW2(SI), Z18, Z18
+	VPANDNQ Z18, Z17, Z18       // not at a connector
+	VPSLLQ $1, Z18, Z18
+	VPADDQ Z17, Z18, Z18
+	VPXORQ Z17, Z18, Z18
+	VPSRLQ $63, Z15, Z19        // 1
+	VPADDQ Z17, Z19, Z19
+	VPXORQ Z17, Z19, Z19
+	VPORQ Z19, Z18, Z18
+	VPANDNQ Z20, Z18, Z20
+	VPANDQ zm59<>(SB), Z20, Z20
+	VPORQ Z20, Z13, Z13
 
 	// loud = ev &^ q
 	VPANDNQ Z3, Z13, Z13

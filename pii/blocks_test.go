@@ -56,7 +56,7 @@ func checkClassify(t *testing.T, name string, in []byte, r *rand.Rand) {
 			// The slots of the bytes before the batch, and those past nb,
 			// are the caller's: the same in both.
 			for _, a := range []*[batchBlocks + 2]uint64{&want.dig, &want.colon, &want.at, &want.word, &want.hex, &want.dot, &want.sep, &want.u,
-				&want.letter, &want.slash, &want.dash, &want.spt, &want.comma} {
+				&want.letter, &want.slash, &want.dash, &want.spt, &want.comma, &want.conn, &want.kw1, &want.kw2} {
 				for i := range a {
 					a[i] = r.Uint64()
 				}
@@ -64,6 +64,10 @@ func checkClassify(t *testing.T, name string, in []byte, r *rand.Rand) {
 			got = want
 			classifyGeneric(src[64*k:], &want, nb)
 			classifySIMD(src[64*k:], &got, nb)
+			if !got.cvvRule {
+				// This classifier leaves the rule of security codes off.
+				want.conn, want.kw1, want.kw2, want.cvvRule = got.conn, got.kw1, got.kw2, false
+			}
 			if want != got {
 				t.Fatalf("%s: offset %d blocks %d-%d (%q):\nwant %+v\ngot  %+v", name, off, k, k+nb, src[64*k:64*k+64*nb], want, got)
 			}
@@ -159,7 +163,10 @@ func TestLoopsCorpus(t *testing.T) {
 	}
 	inputs := [][]byte{buf.Bytes()}
 	for _, unit := range []string{"0123456789", "13800138000 ", "6222 0212 3456 ", "1.2.3.4.", "a:b::", "a@b.",
-		"\\u5361\\u53f713800138000\\u2024-05-19 ", "2024-05-19 09:12:31.889 ", "\\\\u1234 \\u12345 ", "x_1:2:3 ab::1 "} {
+		"\\u5361\\u53f713800138000\\u2024-05-19 ", "2024-05-19 09:12:31.889 ", "\\\\u1234 \\u12345 ", "x_1:2:3 ab::1 ",
+		// Security codes after connectors that reach back over a block's
+		// start (the unit's length is odd: every alignment comes).
+		"4111111111111111 cvv: 123, cvc2 = \"4567\" exec-595] 1234 ;"} {
 		inputs = append(inputs, bytes.Repeat([]byte(unit), 4096/len(unit)+1))
 	}
 	r := rand.New(rand.NewPCG(7, 8))
@@ -250,5 +257,40 @@ func TestStampMarks(t *testing.T) {
 		if marked == 0 || crossing == 0 {
 			t.Errorf("%s: %d stamps marked, %d of them running into the next block", v.name, marked, crossing)
 		}
+	}
+}
+
+// TestCVVClasses holds the classes of the rule of security codes to what
+// cvvPossible tests: the connectors exactly; of every pair of bytes whose
+// case-folded form ends a keyword (cvvEnd2), the first byte in kw1 and
+// the second in kw2; and no such pair ends with a connector (the rule
+// relies on it where cvvPossible stops after 24 connectors).
+func TestCVVClasses(t *testing.T) {
+	for x := range 256 {
+		c0, _ := cvvNibbles(byte(x))
+		if conn := c0&0x0f != 0; conn != cvvConnector[x] {
+			t.Errorf("byte %#x: connector class %v, cvvConnector %v", x, conn, cvvConnector[x])
+		}
+	}
+	pairs := 0
+	for x := range 256 {
+		for y := range 256 {
+			i := int(lowerTab[x])<<8 | int(lowerTab[y])
+			if cvvEnd2[i>>6]&(1<<(i&63)) == 0 {
+				continue
+			}
+			pairs++
+			c0, _ := cvvNibbles(byte(x))
+			_, c1 := cvvNibbles(byte(y))
+			if c0&0xf0 == 0 || c1 == 0 {
+				t.Errorf("pair %q ends a keyword, classes kw1 %v kw2 %v", []byte{byte(x), byte(y)}, c0&0xf0 != 0, c1 != 0)
+			}
+			if cvvConnector[y] {
+				t.Errorf("pair %q ends a keyword with a connector", []byte{byte(x), byte(y)})
+			}
+		}
+	}
+	if pairs == 0 {
+		t.Fatal("no keyword pairs")
 	}
 }
