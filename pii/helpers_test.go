@@ -129,6 +129,79 @@ func dottedQuadRef(b []byte, i int) (int, bool) {
 	return p, true
 }
 
+// parseIPv6Ref is parseIPv6 byte by byte: it parses an RFC 4291 text
+// address at i. To keep C++ scopes
+// ("Add::Bed"), slices ("a[1::2]") and MAC addresses out, it needs a
+// decimal digit, and four hex digits unless it is the loopback "::1".
+func parseIPv6Ref(b []byte, i int) (int, bool) {
+	lim := i + 46
+	if lim > len(b) {
+		lim = len(b)
+	}
+	p := i
+	groups, hexDigits := 0, 0
+	dc, dec := false, false
+	if p+1 < lim && b[p] == ':' && b[p+1] == ':' {
+		dc = true
+		p += 2
+	}
+	for groups < 8 {
+		q := p
+		for q < lim && q-p <= 4 && isHex(b[q]) {
+			q++
+		}
+		if q == p {
+			break
+		}
+		if q-p > 4 {
+			return 0, false
+		}
+		if q < lim && b[q] == '.' {
+			// Embedded IPv4 in the last 32 bits.
+			end, ok := dottedQuadRef(b, p)
+			if !ok || groups > 6 {
+				return 0, false
+			}
+			groups += 2
+			hexDigits += 4
+			dec = true
+			p = end
+			break
+		}
+		for _, x := range b[p:q] {
+			dec = dec || isDigit(x)
+		}
+		hexDigits += q - p
+		groups++
+		p = q
+		if p+1 < lim && b[p] == ':' {
+			if b[p+1] == ':' {
+				if dc {
+					return 0, false
+				}
+				dc = true
+				p += 2
+				continue
+			}
+			if isHex(b[p+1]) {
+				p++
+				continue
+			}
+		}
+		break
+	}
+	if dc && groups > 7 || !dc && groups != 8 || !dec {
+		return 0, false
+	}
+	if hexDigits < 4 && !(p-i == 3 && b[i+2] == '1') {
+		return 0, false
+	}
+	if p < len(b) && (isWord(b[p]) || b[p] == ':' && p+1 < len(b) && isHex(b[p+1]) || b[p] == '.' && p+1 < len(b) && isDigit(b[p+1])) {
+		return 0, false
+	}
+	return p, true
+}
+
 // digitsEndRef is digitsEnd byte by byte.
 func digitsEndRef(b []byte, i, max int) int {
 	lim := len(b)
@@ -161,6 +234,12 @@ func checkHelpers(t *testing.T, b []byte) {
 		e, ok := dottedQuad(b, p)
 		if wantE, wantOK := dottedQuadRef(b, p); e != wantE || ok != wantOK {
 			t.Fatalf("dottedQuad(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
+		}
+	}
+	for p := range b {
+		e, ok := parseIPv6(b, p)
+		if wantE, wantOK := parseIPv6Ref(b, p); e != wantE || ok != wantOK {
+			t.Fatalf("parseIPv6(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
 		}
 	}
 	for p := range b {
@@ -280,6 +359,11 @@ func TestHelpers(t *testing.T) {
 		"2024-05-19 09:12:31,889:1", "2024-05-19T09:12:31,889Z", "2024-05-19 09:12:31.889\"", "2024-05-19 09:12:31.8891 ",
 		"\n" + strings.Repeat("x", kwWindow+2) + "1", "\ncard" + strings.Repeat("x", kwWindow-2) + "1",
 		"255.255.255.255", "256.1.1.1", "1.2.3.249", "01.2.3.4", "1.2.3.04", "0.0.0.0", "199.255.260.1", "1.2.3.2555",
+		"2001:db8::1", "::1", "::ffff:1.2.3.4", "fe80::1%eth0", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "abcde::1",
+		"a:b:c:d:e:f:0:1", "aa:bb:cc:dd:ee:ff", "Add::Bed", "::", "1::2::3", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+		"ABCD:EF01:2345:6789:ABCD:EF01:2345:6789", "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", "1:2:3:4:5:6:7:8:9",
+		"0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000", "::ffff:ffff:ffff:ffff:ffff:255.255.255.255.1",
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff:1", "1:2::3:4.5.6.7", "1.2.3.4:80", "[::1]:8080", "gG:fF::1", "1::a:",
 	} {
 		for n := 0; n <= len(s); n++ {
 			checkHelpers(t, []byte(s[:n]))

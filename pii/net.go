@@ -116,42 +116,69 @@ func (st *state) ipv4(s, e int) int {
 }
 
 // dottedQuad parses four decimal octets (0–255, no leading zeros) at i.
-// Each octet's length and digits come from one eight-byte load, away from
-// the end of b.
+// Each octet's length, its digits and the byte after it come from one
+// eight-byte load (zeros past the end of b, which are neither digits nor
+// dots, so the end of b reads as it should).
 func dottedQuad(b []byte, i int) (int, bool) {
 	p := i
-	for k := 0; k < 4; k++ {
-		if k > 0 {
-			if p >= len(b) || b[p] != '.' {
-				return 0, false
-			}
-			p++
-		}
-		var n int
-		var c0, c1, c2 byte
-		if p >= 0 && p+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[p:])
-			n = bits.TrailingZeros64(nonDigitMask(x)) >> 3 // 8: all digits
-			c0, c1, c2 = byte(x), byte(x>>8), byte(x>>16)
-		} else {
-			n = digitsEnd(b, p, 4) - p
-			if n >= 3 {
-				c0, c1, c2 = b[p], b[p+1], b[p+2]
-			} else if n >= 1 {
-				c0 = b[p]
-			}
-		}
-		switch {
-		case n == 0 || n > 3:
-			return 0, false
-		case n > 1 && c0 == '0':
-			return 0, false
-		case n == 3 && int(c0-'0')*100+int(c1-'0')*10+int(c2-'0') > 255:
+	for k := 0; ; k++ {
+		x := load8(b, p)
+		n := bits.TrailingZeros64(nonDigitMask(x)) >> 3 // 8: all digits
+		r := octetRange[n]
+		if uint64(bits.ReverseBytes32(uint32(x))>>(r.shift&31))-r.lo > r.span {
 			return 0, false
 		}
 		p += n
+		if k == 3 {
+			return p, true
+		}
+		if byte(x>>(8*n&63)) != '.' {
+			return 0, false
+		}
+		p++
 	}
-	return p, true
+}
+
+// octetRange holds, by the number of digits n at the start of a word, the
+// octets dottedQuad accepts. The first four bytes of the word read as a
+// big-endian number and shifted right by shift leave the n digits as one
+// number w, and the octet is valid when w-lo <= span (unsigned): any one
+// digit, "10" to "99", "100" to "255" (digits compare as their values
+// do). No other length is valid: lo is out of reach.
+var octetRange = [9]struct {
+	shift    uint
+	lo, span uint64
+}{
+	0: {0, 1 << 40, 0},
+	1: {24, '0', 9},
+	2: {16, '1'<<8 | '0', '9'<<8 | '9' - ('1'<<8 | '0')},
+	3: {8, '1'<<16 | '0'<<8 | '0', '2'<<16 | '5'<<8 | '5' - ('1'<<16 | '0'<<8 | '0')},
+	4: {0, 1 << 40, 0}, 5: {0, 1 << 40, 0}, 6: {0, 1 << 40, 0}, 7: {0, 1 << 40, 0}, 8: {0, 1 << 40, 0},
+}
+
+// load8 returns the eight bytes of b at p as a little-endian word, with
+// zeros for those past the end of b. The short case is a loop, not a
+// copy, so that the callers stay free of calls.
+func load8(b []byte, p int) uint64 {
+	if p >= 0 && p+8 <= len(b) {
+		return binary.LittleEndian.Uint64(b[p : p+8])
+	}
+	var x uint64
+	for j := len(b) - 1; j >= p; j-- {
+		x = x<<8 | uint64(b[j])
+	}
+	return x
+}
+
+// hexDigitMasks sets the high bit of every byte of x that is a hex digit
+// (hex) and of every one that is a decimal digit (dec). A byte's test
+// never carries into the next.
+func hexDigitMasks(x uint64) (hex, dec uint64) {
+	t := x & lo7
+	dec = (ones*(128+'9') - t) & (t + ones*(128-'0')) &^ x & hi
+	l := t | ones*0x20 // 'A'-'F' to 'a'-'f'; no other byte lands there
+	hex = dec | (ones*(128+'f')-l)&(l+ones*(128-'a'))&^x&hi
+	return hex, dec
 }
 
 // colon examines a ':' at c: an IPv6 address in full or compressed form,
@@ -191,6 +218,11 @@ func (st *state) colon(c int) int {
 // parseIPv6 parses an RFC 4291 text address at i. To keep C++ scopes
 // ("Add::Bed"), slices ("a[1::2]") and MAC addresses out, it needs a
 // decimal digit, and four hex digits unless it is the loopback "::1".
+//
+// Nothing is read at i+46 or beyond (the longest address is 45 bytes).
+// Each group is one eight-byte load, with zeros for the bytes past that
+// limit: a group's length, whether it holds a decimal digit, the byte
+// after it and the one after that come from the masks of that word.
 func parseIPv6(b []byte, i int) (int, bool) {
 	lim := i + 46
 	if lim > len(b) {
@@ -198,23 +230,25 @@ func parseIPv6(b []byte, i int) (int, bool) {
 	}
 	p := i
 	groups, hexDigits := 0, 0
-	dc, dec := false, false
+	dc := false
+	var dec uint64 // the decimal digits seen, as mask bits
+	w := b[:lim]   // what a group may read
 	if p+1 < lim && b[p] == ':' && b[p+1] == ':' {
 		dc = true
 		p += 2
 	}
 	for groups < 8 {
-		q := p
-		for q < lim && q-p <= 4 && isHex(b[q]) {
-			q++
-		}
-		if q == p {
+		x := load8(w, p)
+		hex, d := hexDigitMasks(x)
+		n := bits.TrailingZeros64(^hex&hi) >> 3 // 8: all hex
+		if n == 0 {
 			break
 		}
-		if q-p > 4 {
+		if n > 4 {
 			return 0, false
 		}
-		if q < lim && b[q] == '.' {
+		after := byte(x >> (8 * n & 63))
+		if after == '.' {
 			// Embedded IPv4 in the last 32 bits.
 			end, ok := dottedQuad(b, p)
 			if !ok || groups > 6 {
@@ -222,18 +256,18 @@ func parseIPv6(b []byte, i int) (int, bool) {
 			}
 			groups += 2
 			hexDigits += 4
-			dec = true
+			dec = 1
 			p = end
 			break
 		}
-		for _, x := range b[p:q] {
-			dec = dec || isDigit(x)
-		}
-		hexDigits += q - p
+		dec |= d & (1<<(8*n&63) - 1)
+		hexDigits += n
 		groups++
-		p = q
-		if p+1 < lim && b[p] == ':' {
-			if b[p+1] == ':' {
+		p += n
+		if after == ':' {
+			// n <= 4, so the byte after the colon is in x too.
+			next := byte(x >> ((8*n + 8) & 63))
+			if next == ':' {
 				if dc {
 					return 0, false
 				}
@@ -241,14 +275,14 @@ func parseIPv6(b []byte, i int) (int, bool) {
 				p += 2
 				continue
 			}
-			if isHex(b[p+1]) {
+			if isHex(next) {
 				p++
 				continue
 			}
 		}
 		break
 	}
-	if dc && groups > 7 || !dc && groups != 8 || !dec {
+	if dc && groups > 7 || !dc && groups != 8 || dec == 0 {
 		return 0, false
 	}
 	if hexDigits < 4 && !(p-i == 3 && b[i+2] == '1') {
