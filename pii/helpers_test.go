@@ -252,6 +252,11 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
 		}
 	}
+	for p := 0; p <= len(b); p++ {
+		if !versionMayEndBefore(b, p) && keywordBefore(b, p).kind() == kwVersion {
+			t.Fatalf("versionMayEndBefore(%q, %d) = false before a version keyword", b, p)
+		}
+	}
 	checkCardNear(t, b)
 }
 
@@ -364,6 +369,9 @@ func TestHelpers(t *testing.T) {
 		"ABCD:EF01:2345:6789:ABCD:EF01:2345:6789", "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", "1:2:3:4:5:6:7:8:9",
 		"0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000", "::ffff:ffff:ffff:ffff:ffff:255.255.255.255.1",
 		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff:1", "1:2::3:4.5.6.7", "1.2.3.4:80", "[::1]:8080", "gG:fF::1", "1::a:",
+		"version 1.2.3.4", "Version:1.2.3.4", "VER 1.2.3.4", "版本 1.2.3.4", `\u7248\u672C 1.2.3.4`, "ver\n1.2.3.4",
+		"server 1.2.3.4", "build1 1.2.3.4", `release\u00201.2.3.4`, "buildId 1.2.3.4", "x.build: 1.2.3.4",
+		`version\u0031 1.2.3.4`, `ver\u00a0\u00a01.2.3.4`, `build\\u0031 1.2.3.4`, "版本\n1.2.3.4", "1u2u3 1.2.3.4",
 	} {
 		for n := 0; n <= len(s); n++ {
 			checkHelpers(t, []byte(s[:n]))
@@ -402,4 +410,35 @@ func TestKeywordPairTables(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestVersionFilter checks that versionMayEndBefore lets keywordBefore
+// off at most of the dotted quads of generated support data, and that
+// the version keywords there are found (checkHelpers proves it never
+// hides one).
+func TestVersionFilter(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 5); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	quads, spared, versions := 0, 0, 0
+	for p := 1; p < len(b); p++ {
+		if !isDigit(b[p]) || isDigit(b[p-1]) {
+			continue
+		}
+		if _, ok := dottedQuad(b, p); !ok {
+			continue
+		}
+		quads++
+		if !versionMayEndBefore(b, p) {
+			spared++
+		} else if keywordBefore(b, p).kind() == kwVersion {
+			versions++
+		}
+	}
+	if quads < 1000 || versions == 0 || spared < quads/2 {
+		t.Fatalf("%d dotted quads: %d spared the keyword search, %d after a version keyword", quads, spared, versions)
+	}
+	t.Logf("%d dotted quads: %d spared the keyword search, %d after a version keyword", quads, spared, versions)
 }
