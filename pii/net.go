@@ -197,27 +197,45 @@ func init() {
 }
 
 // dottedQuad parses four decimal octets (0–255, no leading zeros) at i.
-// Each octet's length, its digits and the byte after it come from one
-// eight-byte load (zeros past the end of b, which are neither digits nor
-// dots, so the end of b reads as it should).
+// An octet and its dot take at most four bytes, so one eight-byte load
+// holds two octets, the dot between them and the byte after the second:
+// a quad is two loads (with zeros past the end of b, which are neither
+// digits nor dots, so the end of b reads as it should).
 func dottedQuad(b []byte, i int) (int, bool) {
 	p := i
-	for k := 0; ; k++ {
+	for k := 0; k < 2; k++ {
 		x := load8(b, p)
-		n := bits.TrailingZeros64(nonDigitMask(x)) >> 3 // 8: all digits
-		r := octetRange[n]
-		if uint64(bits.ReverseBytes32(uint32(x))>>(r.shift&31))-r.lo > r.span {
+		nd := nonDigitMask(x)
+		n := bits.TrailingZeros64(nd) >> 3 // 8: all digits
+		if !octetAt(x, n) || byte(x>>(8*n&63)) != '.' {
 			return 0, false
 		}
-		p += n
-		if k == 3 {
+		// The second octet starts at n+1 <= 4. Its run of digits may
+		// seem to go on into the bytes shifted in (zeros in nd), but
+		// only when it is at least four digits long: too long anyway.
+		sh := (8*n + 8) & 63
+		y := x >> sh
+		m := bits.TrailingZeros64(nd>>sh) >> 3
+		if !octetAt(y, m) {
+			return 0, false
+		}
+		p += n + 1 + m
+		if k == 1 {
 			return p, true
 		}
-		if byte(x>>(8*n&63)) != '.' {
+		if byte(y>>(8*m&63)) != '.' {
 			return 0, false
 		}
 		p++
 	}
+	return 0, false // not reached
+}
+
+// octetAt reports whether the first n bytes of x, all digits, are an
+// octet dottedQuad accepts.
+func octetAt(x uint64, n int) bool {
+	r := octetRange[n]
+	return uint64(bits.ReverseBytes32(uint32(x))>>(r.shift&31))-r.lo <= r.span
 }
 
 // octetRange holds, by the number of digits n at the start of a word, the
