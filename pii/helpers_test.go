@@ -236,6 +236,11 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("dottedQuad(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
 		}
 	}
+	for p := 1; p <= len(b); p++ {
+		if got, want := joinedAfter(b, p, b[p-1]), joinedLeft(b, p); got != want {
+			t.Fatalf("joinedAfter(%q, %d) = %v, joinedLeft %v", b, p, got, want)
+		}
+	}
 	for p := range b {
 		e, ok := parseIPv6(b, p)
 		if wantE, wantOK := parseIPv6Ref(b, p); e != wantE || ok != wantOK {
@@ -441,4 +446,17 @@ func TestVersionFilter(t *testing.T) {
 		t.Fatalf("%d dotted quads: %d spared the keyword search, %d after a version keyword", quads, spared, versions)
 	}
 	t.Logf("%d dotted quads: %d spared the keyword search, %d after a version keyword", quads, spared, versions)
+}
+
+// TestGlueTable checks joinedAfter's table on every byte, after each
+// kind of JSON escape it could end.
+func TestGlueTable(t *testing.T) {
+	for c := range 256 {
+		for _, pre := range []string{"", "x", `\`, `\u`, `\u0`, `\u00`, `\u000`, `\\u000`} {
+			b := append([]byte(pre), byte(c), 'a')
+			if got, want := joinedAfter(b, len(b)-1, byte(c)), joinedLeft(b, len(b)-1); got != want {
+				t.Fatalf("joinedAfter(%q) = %v, joinedLeft %v", b, got, want)
+			}
+		}
+	}
 }

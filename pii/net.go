@@ -95,7 +95,7 @@ func (st *state) ipv4(s, e int) int {
 	b := st.b
 	if s > 0 {
 		switch p := b[s-1]; {
-		case p == '.', isWord(p) && !escapedAt(b, s-1): // joinedLeft
+		case p == '.', joinedAfter(b, s, p):
 			return e
 		case (p == '/' || p == '-') && s > 1 && isLetter(b[s-2]):
 			return e // "Chrome/120.0.0.0", "openssl-1.1.1.1": a version
@@ -195,6 +195,32 @@ func init() {
 		}
 	}
 }
+
+// joinedAfter is joinedLeft(b, i) for a caller that has read p = b[i-1].
+// Only a hex digit or the letter of \n \r \t can end a JSON escape
+// (escapedAt), so any other word byte glues without a call.
+func joinedAfter(b []byte, i int, p byte) bool {
+	g := glue[p]
+	return g == glueWord || g == glueUnlessEscape && !escapedAt(b, i-1)
+}
+
+const (
+	glueNone         = iota // not a word byte
+	glueWord                // a word byte that cannot end an escape
+	glueUnlessEscape        // a hex digit, 'n', 'r' or 't'
+)
+
+var glue = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case isHex(byte(c)) || c == 'n' || c == 'r' || c == 't':
+			t[c] = glueUnlessEscape
+		case isWord(byte(c)):
+			t[c] = glueWord
+		}
+	}
+	return t
+}()
 
 // dottedQuad parses four decimal octets (0–255, no leading zeros) at i.
 // An octet and its dot take at most four bytes, so one eight-byte load
@@ -297,7 +323,7 @@ func (st *state) colon(c int) int {
 		return c + 1
 	}
 	if start > 0 {
-		if p := b[start-1]; p == ':' || p == '.' || joinedLeft(b, start) {
+		if p := b[start-1]; p == ':' || p == '.' || joinedAfter(b, start, p) {
 			return c + 1
 		}
 	}
