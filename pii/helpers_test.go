@@ -374,6 +374,7 @@ func TestHelpers(t *testing.T) {
 		"ABCD:EF01:2345:6789:ABCD:EF01:2345:6789", "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", "1:2:3:4:5:6:7:8:9",
 		"0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000", "::ffff:ffff:ffff:ffff:ffff:255.255.255.255.1",
 		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff:1", "1:2::3:4.5.6.7", "1.2.3.4:80", "[::1]:8080", "gG:fF::1", "1::a:",
+		"abcd:ef0a:abcd:efab:abcd:ef0a:abcd:efab", "abcd:efab:abcd:efab:abcd:efab:abcd:efab", "fe80::abcd", "fe80::abcd:1",
 		"version 1.2.3.4", "Version:1.2.3.4", "VER 1.2.3.4", "版本 1.2.3.4", `\u7248\u672C 1.2.3.4`, "ver\n1.2.3.4",
 		"server 1.2.3.4", "build1 1.2.3.4", `release\u00201.2.3.4`, "buildId 1.2.3.4", "x.build: 1.2.3.4",
 		`version\u0031 1.2.3.4`, `ver\u00a0\u00a01.2.3.4`, `build\\u0031 1.2.3.4`, "版本\n1.2.3.4", "1u2u3 1.2.3.4",

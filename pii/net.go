@@ -295,15 +295,13 @@ func load8(b []byte, p int) uint64 {
 	return x
 }
 
-// hexDigitMasks sets the high bit of every byte of x that is a hex digit
-// (hex) and of every one that is a decimal digit (dec). A byte's test
-// never carries into the next.
-func hexDigitMasks(x uint64) (hex, dec uint64) {
+// hexMask sets the high bit of every byte of x that is a hex digit. A
+// byte's test never carries into the next.
+func hexMask(x uint64) uint64 {
 	t := x & lo7
-	dec = (ones*(128+'9') - t) & (t + ones*(128-'0')) &^ x & hi
+	dec := (ones*(128+'9') - t) & (t + ones*(128-'0'))
 	l := t | ones*0x20 // 'A'-'F' to 'a'-'f'; no other byte lands there
-	hex = dec | (ones*(128+'f')-l)&(l+ones*(128-'a'))&^x&hi
-	return hex, dec
+	return (dec | (ones*(128+'f')-l)&(l+ones*(128-'a'))) &^ x & hi
 }
 
 // colon examines a ':' at c: an IPv6 address in full or compressed form,
@@ -346,26 +344,25 @@ func (st *state) colon(c int) int {
 //
 // Nothing is read at i+46 or beyond (the longest address is 45 bytes).
 // Each group is one eight-byte load, with zeros for the bytes past that
-// limit: a group's length, whether it holds a decimal digit, the byte
-// after it and the one after that come from the masks of that word.
+// limit: a group's length, the byte after it and the one after that come
+// from the hex mask of that word. The decimal digit is looked for last,
+// in the address as parsed, and only if all else fits.
 func parseIPv6(b []byte, i int) (int, bool) {
 	lim := i + 46
 	if lim > len(b) {
 		lim = len(b)
 	}
+	w := b[:lim] // what a group may read
 	p := i
 	groups, hexDigits := 0, 0
 	dc := false
-	var dec uint64 // the decimal digits seen, as mask bits
-	w := b[:lim]   // what a group may read
 	if p+1 < lim && b[p] == ':' && b[p+1] == ':' {
 		dc = true
 		p += 2
 	}
 	for groups < 8 {
 		x := load8(w, p)
-		hex, d := hexDigitMasks(x)
-		n := bits.TrailingZeros64(^hex&hi) >> 3 // 8: all hex
+		n := bits.TrailingZeros64(^hexMask(x)&hi) >> 3 // 8: all hex
 		if n == 0 {
 			break
 		}
@@ -381,11 +378,9 @@ func parseIPv6(b []byte, i int) (int, bool) {
 			}
 			groups += 2
 			hexDigits += 4
-			dec = 1
 			p = end
 			break
 		}
-		dec |= d & (1<<(8*n&63) - 1)
 		hexDigits += n
 		groups++
 		p += n
@@ -407,7 +402,7 @@ func parseIPv6(b []byte, i int) (int, bool) {
 		}
 		break
 	}
-	if dc && groups > 7 || !dc && groups != 8 || dec == 0 {
+	if dc && groups > 7 || !dc && groups != 8 {
 		return 0, false
 	}
 	if hexDigits < 4 && !(p-i == 3 && b[i+2] == '1') {
@@ -416,5 +411,12 @@ func parseIPv6(b []byte, i int) (int, bool) {
 	if p < len(b) && (isWord(b[p]) || b[p] == ':' && p+1 < len(b) && isHex(b[p+1]) || b[p] == '.' && p+1 < len(b) && isDigit(b[p+1])) {
 		return 0, false
 	}
-	return p, true
+	// The address is hex digits, colons and perhaps a dotted quad: it
+	// has a decimal digit when one of its groups has.
+	for q := i; q < p; q += 8 {
+		if digitMask(load8(b[:p], q)) != 0 {
+			return p, true
+		}
+	}
+	return 0, false
 }
