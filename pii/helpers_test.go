@@ -202,6 +202,40 @@ func parseIPv6Ref(b []byte, i int) (int, bool) {
 	return p, true
 }
 
+// domainEndRef is domainEnd byte by byte: it parses a domain name at i: two or more labels of letters,
+// digits and hyphens, the last all letters. It returns the end.
+func domainEndRef(b []byte, i int) (int, bool) {
+	lim := i + maxDomain
+	if lim > len(b) {
+		lim = len(b)
+	}
+	labels, end := 0, 0
+	lastAlpha := false
+	p := i
+	for p < lim {
+		q := p
+		alpha := true
+		for q < lim && ctype[b[q]]&ctDomain != 0 {
+			alpha = alpha && isLetter(b[q])
+			q++
+		}
+		if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+			break
+		}
+		labels++
+		end, lastAlpha = q, alpha && q-p >= 2
+		if q+1 < lim && b[q] == '.' && ctype[b[q+1]]&ctDomain != 0 {
+			p = q + 1
+			continue
+		}
+		break
+	}
+	if labels < 2 || !lastAlpha || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
+		return 0, false
+	}
+	return end, true
+}
+
 // digitsEndRef is digitsEnd byte by byte.
 func digitsEndRef(b []byte, i, max int) int {
 	lim := len(b)
@@ -234,6 +268,12 @@ func checkHelpers(t *testing.T, b []byte) {
 		e, ok := dottedQuad(b, p)
 		if wantE, wantOK := dottedQuadRef(b, p); e != wantE || ok != wantOK {
 			t.Fatalf("dottedQuad(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
+		}
+	}
+	for p := range b {
+		e, ok := domainEnd(b, p)
+		if wantE, wantOK := domainEndRef(b, p); e != wantE || ok != wantOK {
+			t.Fatalf("domainEnd(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
 		}
 	}
 	for p := 1; p <= len(b); p++ {
@@ -377,6 +417,10 @@ func TestHelpers(t *testing.T) {
 		"abcd:ef0a:abcd:efab:abcd:ef0a:abcd:efab", "abcd:efab:abcd:efab:abcd:efab:abcd:efab", "fe80::abcd", "fe80::abcd:1",
 		"version 1.2.3.4", "Version:1.2.3.4", "VER 1.2.3.4", "版本 1.2.3.4", `\u7248\u672C 1.2.3.4`, "ver\n1.2.3.4",
 		"server 1.2.3.4", "build1 1.2.3.4", `release\u00201.2.3.4`, "buildId 1.2.3.4", "x.build: 1.2.3.4",
+		"a@b.co", "x@EXAMPLE.COM", "u@a-b.c-d.org", "u@-a.com", "u@a-.com", "u@a.b", "u@a.b1", "u@a..com", "u@mail.example.com_",
+		"u@" + strings.Repeat("a", 63) + ".com", "u@" + strings.Repeat("a", 64) + ".com", "u@a." + strings.Repeat("b", 250),
+		"u@a.bc@", "u@x.y.z.wwwwwwwwwwwwwwwwww.", "u@a.\xe4\xbd\xa0", "u@abcdefgh.ijklmnop-qrstuvwx.yz", "u@abcdefg.hi",
+		"u@abcdef.g", "u@abcdefg.-h", "u@abcdefgh.-h", "u@abcdefg.h-", "u@a.bcdefgh-.i", "u@a1.b2", "u@a.bc-", "u@a.b-c",
 		`version\u0031 1.2.3.4`, `ver\u00a0\u00a01.2.3.4`, `build\\u0031 1.2.3.4`, "版本\n1.2.3.4", "1u2u3 1.2.3.4",
 	} {
 		for n := 0; n <= len(s); n++ {

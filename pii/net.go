@@ -58,36 +58,81 @@ func (st *state) at(a int) int {
 
 // domainEnd parses a domain name at i: two or more labels of letters,
 // digits and hyphens, the last all letters. It returns the end.
+//
+// A label shorter than eight bytes is one eight-byte load (zeros past
+// the name's limit, which are no label bytes): its length, whether it is
+// all letters, its first and last byte, the byte after it and the one
+// after that come from that word and its masks. Longer labels are read
+// byte by byte.
 func domainEnd(b []byte, i int) (int, bool) {
 	lim := i + maxDomain
 	if lim > len(b) {
 		lim = len(b)
 	}
+	w := b[:lim]
 	labels, end := 0, 0
 	lastAlpha := false
 	p := i
 	for p < lim {
-		q := p
-		alpha := true
-		for q < lim && ctype[b[q]]&ctDomain != 0 {
-			alpha = alpha && isLetter(b[q])
-			q++
+		x := load8(w, p)
+		label, letter := labelMasks(x)
+		stop := ^label & hi
+		if stop == 0 {
+			// Eight label bytes or more.
+			q, alpha := p, true
+			for q < lim && ctype[b[q]]&ctDomain != 0 {
+				alpha = alpha && isLetter(b[q])
+				q++
+			}
+			if q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+				break
+			}
+			labels++
+			end, lastAlpha = q, alpha
+			if q+1 < lim && b[q] == '.' && ctype[b[q+1]]&ctDomain != 0 {
+				p = q + 1
+				continue
+			}
+			break
 		}
-		if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+		n := bits.TrailingZeros64(stop) >> 3
+		if n == 0 || byte(x) == '-' || byte(x>>((8*n-8)&63)) == '-' {
 			break
 		}
 		labels++
-		end, lastAlpha = q, alpha && q-p >= 2
-		if q+1 < lim && b[q] == '.' && ctype[b[q+1]]&ctDomain != 0 {
-			p = q + 1
-			continue
+		end = p + n
+		// Bits below the first stop bit cover the label's bytes.
+		lastAlpha = n >= 2 && label&^letter&(stop&-stop-1) == 0
+		if byte(x>>(8*n&63)) != '.' {
+			break
 		}
-		break
+		var next byte // the byte after the dot; 0 at the limit
+		if n < 7 {
+			next = byte(x >> ((8*n + 8) & 63))
+		} else if p+n+1 < lim {
+			next = b[p+n+1]
+		}
+		if ctype[next]&ctDomain == 0 {
+			break
+		}
+		p += n + 1
 	}
 	if labels < 2 || !lastAlpha || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
 		return 0, false
 	}
 	return end, true
+}
+
+// labelMasks sets the high bit of every byte of x that may stand in a
+// domain label (letter, digit, '-': ctDomain), and of every ASCII letter.
+func labelMasks(x uint64) (label, letter uint64) {
+	t := x & lo7
+	digit := (ones*(128+'9') - t) & (t + ones*(128-'0'))
+	l := t | ones*0x20 // capitals to lower case; no other byte lands on a letter
+	letter = (ones*(128+'z') - l) & (l + ones*(128-'a')) &^ x & hi
+	d := t ^ ones*'-'
+	dash := ^((d + lo7) | d) // high bit set where t is '-'
+	return letter | (digit|dash)&^x&hi, letter
 }
 
 // ipv4 examines a dotted quad whose first octet is b[s:e].
