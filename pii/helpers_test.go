@@ -129,6 +129,113 @@ func dottedQuadRef(b []byte, i int) (int, bool) {
 	return p, true
 }
 
+// parseIPv6Ref is parseIPv6 byte by byte: it parses an RFC 4291 text
+// address at i. To keep C++ scopes
+// ("Add::Bed"), slices ("a[1::2]") and MAC addresses out, it needs a
+// decimal digit, and four hex digits unless it is the loopback "::1".
+func parseIPv6Ref(b []byte, i int) (int, bool) {
+	lim := i + 46
+	if lim > len(b) {
+		lim = len(b)
+	}
+	p := i
+	groups, hexDigits := 0, 0
+	dc, dec := false, false
+	if p+1 < lim && b[p] == ':' && b[p+1] == ':' {
+		dc = true
+		p += 2
+	}
+	for groups < 8 {
+		q := p
+		for q < lim && q-p <= 4 && isHex(b[q]) {
+			q++
+		}
+		if q == p {
+			break
+		}
+		if q-p > 4 {
+			return 0, false
+		}
+		if q < lim && b[q] == '.' {
+			// Embedded IPv4 in the last 32 bits.
+			end, ok := dottedQuadRef(b, p)
+			if !ok || groups > 6 {
+				return 0, false
+			}
+			groups += 2
+			hexDigits += 4
+			dec = true
+			p = end
+			break
+		}
+		for _, x := range b[p:q] {
+			dec = dec || isDigit(x)
+		}
+		hexDigits += q - p
+		groups++
+		p = q
+		if p+1 < lim && b[p] == ':' {
+			if b[p+1] == ':' {
+				if dc {
+					return 0, false
+				}
+				dc = true
+				p += 2
+				continue
+			}
+			if isHex(b[p+1]) {
+				p++
+				continue
+			}
+		}
+		break
+	}
+	if dc && groups > 7 || !dc && groups != 8 || !dec {
+		return 0, false
+	}
+	if hexDigits < 4 && !(p-i == 3 && b[i+2] == '1') {
+		return 0, false
+	}
+	if p < len(b) && (isWord(b[p]) || b[p] == ':' && p+1 < len(b) && isHex(b[p+1]) || b[p] == '.' && p+1 < len(b) && isDigit(b[p+1])) {
+		return 0, false
+	}
+	return p, true
+}
+
+// domainEndRef is domainEnd byte by byte: it parses a domain name at i: two or more labels of letters,
+// digits and hyphens, the last all letters. It returns the end.
+func domainEndRef(b []byte, i int) (int, bool) {
+	lim := i + maxDomain
+	if lim > len(b) {
+		lim = len(b)
+	}
+	labels, end := 0, 0
+	lastAlpha := false
+	p := i
+	for p < lim {
+		q := p
+		alpha := true
+		for q < lim && ctype[b[q]]&ctDomain != 0 {
+			alpha = alpha && isLetter(b[q])
+			q++
+		}
+		if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+			break
+		}
+		labels++
+		end, lastAlpha = q, alpha && q-p >= 2
+		if q+1 < lim && b[q] == '.' && ctype[b[q+1]]&ctDomain != 0 {
+			p = q + 1
+			continue
+		}
+		break
+	}
+	if labels < 2 || !lastAlpha || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
+		return 0, false
+	}
+	return end, true
+}
+
 // digitsEndRef is digitsEnd byte by byte.
 func digitsEndRef(b []byte, i, max int) int {
 	lim := len(b)
@@ -164,6 +271,23 @@ func checkHelpers(t *testing.T, b []byte) {
 		}
 	}
 	for p := range b {
+		e, ok := domainEnd(b, p)
+		if wantE, wantOK := domainEndRef(b, p); e != wantE || ok != wantOK {
+			t.Fatalf("domainEnd(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
+		}
+	}
+	for p := 1; p <= len(b); p++ {
+		if got, want := joinedAfter(b, p, b[p-1]), joinedLeft(b, p); got != want {
+			t.Fatalf("joinedAfter(%q, %d) = %v, joinedLeft %v", b, p, got, want)
+		}
+	}
+	for p := range b {
+		e, ok := parseIPv6(b, p)
+		if wantE, wantOK := parseIPv6Ref(b, p); e != wantE || ok != wantOK {
+			t.Fatalf("parseIPv6(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
+		}
+	}
+	for p := range b {
 		if got, want := matchEnding(b, p), matchEndingRef(b, p); got != want {
 			t.Fatalf("matchEnding(%q, %d) = %v, reference %v", b, p, got, want)
 		}
@@ -171,6 +295,11 @@ func checkHelpers(t *testing.T, b []byte) {
 	for p := 0; p <= len(b); p++ {
 		if got, want := keywordBefore(b, p), keywordBeforeRef(b, p); got != want {
 			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
+		}
+	}
+	for p := 0; p <= len(b); p++ {
+		if !versionMayEndBefore(b, p) && keywordBefore(b, p).kind() == kwVersion {
+			t.Fatalf("versionMayEndBefore(%q, %d) = false before a version keyword", b, p)
 		}
 	}
 	checkCardNear(t, b)
@@ -280,6 +409,19 @@ func TestHelpers(t *testing.T) {
 		"2024-05-19 09:12:31,889:1", "2024-05-19T09:12:31,889Z", "2024-05-19 09:12:31.889\"", "2024-05-19 09:12:31.8891 ",
 		"\n" + strings.Repeat("x", kwWindow+2) + "1", "\ncard" + strings.Repeat("x", kwWindow-2) + "1",
 		"255.255.255.255", "256.1.1.1", "1.2.3.249", "01.2.3.4", "1.2.3.04", "0.0.0.0", "199.255.260.1", "1.2.3.2555",
+		"2001:db8::1", "::1", "::ffff:1.2.3.4", "fe80::1%eth0", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "abcde::1",
+		"a:b:c:d:e:f:0:1", "aa:bb:cc:dd:ee:ff", "Add::Bed", "::", "1::2::3", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+		"ABCD:EF01:2345:6789:ABCD:EF01:2345:6789", "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", "1:2:3:4:5:6:7:8:9",
+		"0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000", "::ffff:ffff:ffff:ffff:ffff:255.255.255.255.1",
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff:1", "1:2::3:4.5.6.7", "1.2.3.4:80", "[::1]:8080", "gG:fF::1", "1::a:",
+		"abcd:ef0a:abcd:efab:abcd:ef0a:abcd:efab", "abcd:efab:abcd:efab:abcd:efab:abcd:efab", "fe80::abcd", "fe80::abcd:1",
+		"version 1.2.3.4", "Version:1.2.3.4", "VER 1.2.3.4", "版本 1.2.3.4", `\u7248\u672C 1.2.3.4`, "ver\n1.2.3.4",
+		"server 1.2.3.4", "build1 1.2.3.4", `release\u00201.2.3.4`, "buildId 1.2.3.4", "x.build: 1.2.3.4",
+		"a@b.co", "x@EXAMPLE.COM", "u@a-b.c-d.org", "u@-a.com", "u@a-.com", "u@a.b", "u@a.b1", "u@a..com", "u@mail.example.com_",
+		"u@" + strings.Repeat("a", 63) + ".com", "u@" + strings.Repeat("a", 64) + ".com", "u@a." + strings.Repeat("b", 250),
+		"u@a.bc@", "u@x.y.z.wwwwwwwwwwwwwwwwww.", "u@a.\xe4\xbd\xa0", "u@abcdefgh.ijklmnop-qrstuvwx.yz", "u@abcdefg.hi",
+		"u@abcdef.g", "u@abcdefg.-h", "u@abcdefgh.-h", "u@abcdefg.h-", "u@a.bcdefgh-.i", "u@a1.b2", "u@a.bc-", "u@a.b-c",
+		`version\u0031 1.2.3.4`, `ver\u00a0\u00a01.2.3.4`, `build\\u0031 1.2.3.4`, "版本\n1.2.3.4", "1u2u3 1.2.3.4",
 	} {
 		for n := 0; n <= len(s); n++ {
 			checkHelpers(t, []byte(s[:n]))
@@ -315,6 +457,50 @@ func TestKeywordPairTables(t *testing.T) {
 			stop := end || kwStop[z]
 			if (kwPairEnd[i>>6]>>(i&63)&1 != 0) != end || (kwPairAny[i>>6]>>(i&63)&1 != 0) != stop {
 				t.Fatalf("pair %#x %#x: kwPairEnd or kwPairAny wrong", y, z)
+			}
+		}
+	}
+}
+
+// TestVersionFilter checks that versionMayEndBefore lets keywordBefore
+// off at most of the dotted quads of generated support data, and that
+// the version keywords there are found (checkHelpers proves it never
+// hides one).
+func TestVersionFilter(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 5); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	quads, spared, versions := 0, 0, 0
+	for p := 1; p < len(b); p++ {
+		if !isDigit(b[p]) || isDigit(b[p-1]) {
+			continue
+		}
+		if _, ok := dottedQuad(b, p); !ok {
+			continue
+		}
+		quads++
+		if !versionMayEndBefore(b, p) {
+			spared++
+		} else if keywordBefore(b, p).kind() == kwVersion {
+			versions++
+		}
+	}
+	if quads < 1000 || versions == 0 || spared < quads/2 {
+		t.Fatalf("%d dotted quads: %d spared the keyword search, %d after a version keyword", quads, spared, versions)
+	}
+	t.Logf("%d dotted quads: %d spared the keyword search, %d after a version keyword", quads, spared, versions)
+}
+
+// TestGlueTable checks joinedAfter's table on every byte, after each
+// kind of JSON escape it could end.
+func TestGlueTable(t *testing.T) {
+	for c := range 256 {
+		for _, pre := range []string{"", "x", `\`, `\u`, `\u0`, `\u00`, `\u000`, `\\u000`} {
+			b := append([]byte(pre), byte(c), 'a')
+			if got, want := joinedAfter(b, len(b)-1, byte(c)), joinedLeft(b, len(b)-1); got != want {
+				t.Fatalf("joinedAfter(%q) = %v, joinedLeft %v", b, got, want)
 			}
 		}
 	}

@@ -58,31 +58,64 @@ func (st *state) at(a int) int {
 
 // domainEnd parses a domain name at i: two or more labels of letters,
 // digits and hyphens, the last all letters. It returns the end.
+//
+// A label shorter than eight bytes is one eight-byte load (zeros past
+// the name's limit, which are no label bytes): its length, whether it is
+// all letters, its first and last byte, the byte after it and the one
+// after that come from that word and its masks. Longer labels are read
+// byte by byte.
 func domainEnd(b []byte, i int) (int, bool) {
 	lim := i + maxDomain
 	if lim > len(b) {
 		lim = len(b)
 	}
+	w := b[:lim]
 	labels, end := 0, 0
 	lastAlpha := false
 	p := i
 	for p < lim {
-		q := p
-		alpha := true
-		for q < lim && ctype[b[q]]&ctDomain != 0 {
-			alpha = alpha && isLetter(b[q])
-			q++
+		x := load8(w, p)
+		label, letter := labelMasks(x)
+		stop := ^label & hi
+		if stop == 0 {
+			// Eight label bytes or more.
+			q, alpha := p, true
+			for q < lim && ctype[b[q]]&ctDomain != 0 {
+				alpha = alpha && isLetter(b[q])
+				q++
+			}
+			if q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+				break
+			}
+			labels++
+			end, lastAlpha = q, alpha
+			if q+1 < lim && b[q] == '.' && ctype[b[q+1]]&ctDomain != 0 {
+				p = q + 1
+				continue
+			}
+			break
 		}
-		if q == p || q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+		n := bits.TrailingZeros64(stop) >> 3
+		if n == 0 || byte(x) == '-' || byte(x>>((8*n-8)&63)) == '-' {
 			break
 		}
 		labels++
-		end, lastAlpha = q, alpha && q-p >= 2
-		if q+1 < lim && b[q] == '.' && ctype[b[q+1]]&ctDomain != 0 {
-			p = q + 1
-			continue
+		end = p + n
+		// Bits below the first stop bit cover the label's bytes.
+		lastAlpha = n >= 2 && label&^letter&(stop&-stop-1) == 0
+		if byte(x>>(8*n&63)) != '.' {
+			break
 		}
-		break
+		var next byte // the byte after the dot; 0 at the limit
+		if n < 7 {
+			next = byte(x >> ((8*n + 8) & 63))
+		} else if p+n+1 < lim {
+			next = b[p+n+1]
+		}
+		if ctype[next]&ctDomain == 0 {
+			break
+		}
+		p += n + 1
 	}
 	if labels < 2 || !lastAlpha || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
 		return 0, false
@@ -90,12 +123,24 @@ func domainEnd(b []byte, i int) (int, bool) {
 	return end, true
 }
 
+// labelMasks sets the high bit of every byte of x that may stand in a
+// domain label (letter, digit, '-': ctDomain), and of every ASCII letter.
+func labelMasks(x uint64) (label, letter uint64) {
+	t := x & lo7
+	digit := (ones*(128+'9') - t) & (t + ones*(128-'0'))
+	l := t | ones*0x20 // capitals to lower case; no other byte lands on a letter
+	letter = (ones*(128+'z') - l) & (l + ones*(128-'a')) &^ x & hi
+	d := t ^ ones*'-'
+	dash := ^((d + lo7) | d) // high bit set where t is '-'
+	return letter | (digit|dash)&^x&hi, letter
+}
+
 // ipv4 examines a dotted quad whose first octet is b[s:e].
 func (st *state) ipv4(s, e int) int {
 	b := st.b
 	if s > 0 {
 		switch p := b[s-1]; {
-		case joinedLeft(b, s), p == '.':
+		case p == '.', joinedAfter(b, s, p):
 			return e
 		case (p == '/' || p == '-') && s > 1 && isLetter(b[s-2]):
 			return e // "Chrome/120.0.0.0", "openssl-1.1.1.1": a version
@@ -105,8 +150,7 @@ func (st *state) ipv4(s, e int) int {
 	if !ok || joinedRight(b, end) || (end < len(b) && b[end] == '.' && end+1 < len(b) && isWord(b[end+1])) {
 		return e
 	}
-	ctx := keywordBefore(b, s)
-	if ctx.kind() == kwVersion {
+	if versionMayEndBefore(b, s) && keywordBefore(b, s).kind() == kwVersion {
 		return e
 	}
 	if st.report(IPv4, s, end, 0.9, ReasonSyntax, nil) {
@@ -115,43 +159,194 @@ func (st *state) ipv4(s, e int) int {
 	return e
 }
 
+// versionMayEndBefore is false when keywordBefore(b, start) cannot be a
+// version keyword, which is all ipv4 asks of it, and it costs a few
+// instructions a byte where keywordBefore costs hundreds a call.
+//
+// keywordBefore looks back from start-1 to max(start-kwWindow, 1) for the
+// nearest keyword, one position p at a time: first a keyword ending at p,
+// then a digit (not of a \uXXXX escape) there ends the search with no
+// keyword, and a line break there makes every keyword found further back
+// count only if it is not negative, as a version keyword is. So when,
+// looking back, such a digit or a line break comes before any position
+// at which the last two bytes of a version keyword end (case folded), no
+// version keyword can be the answer; nor when there is neither. A
+// position ending another keyword changes nothing: then the answer is
+// that keyword, not a version. The test holds this to keywordBefore at
+// every position of its corpus.
+func versionMayEndBefore(b []byte, start int) bool {
+	if start < 2 {
+		return false // keywordBefore finds no keyword
+	}
+	lim := max(start-kwWindow, 1)
+	// w[k] is b[lim-1+k], so that w[k-1] is always there.
+	w := b[lim-1 : start]
+	for k := len(w) - 1; k >= 1; k-- {
+		c := w[k]
+		if versionByte[c] == 0 {
+			continue
+		}
+		if versionByte[c]&versionLast != 0 {
+			j := int(lowerTab[w[k-1]])<<8 | int(lowerTab[c])
+			if versionPair[j>>6]&(1<<(j&63)) != 0 {
+				return true
+			}
+		}
+		if c == '\n' {
+			return false
+		}
+		// A digit not of a \uXXXX escape ends keywordBefore's search. In
+		// an escape, the 'u' stands at most four bytes before the digit.
+		if isDigit(c) && (k >= 4 && w[k-1] != 'u' && w[k-2] != 'u' && w[k-3] != 'u' && w[k-4] != 'u' ||
+			escapeEnd(b, lim-1+k) == 0) {
+			return false
+		}
+	}
+	return false
+}
+
+const (
+	versionLast = 1 << iota // the last byte of a version keyword, either case
+	versionStop             // a line break or a digit
+)
+
+var (
+	versionByte [256]uint8
+	// versionPair holds the last two bytes (lower case) of every version
+	// keyword, as bits j = y<<8|z.
+	versionPair [256 * 256 / 64]uint64
+)
+
+func init() {
+	versionByte['\n'] |= versionStop
+	for c := '0'; c <= '9'; c++ {
+		versionByte[c] |= versionStop
+	}
+	for _, g := range keywordList {
+		if g.kind != kwVersion {
+			continue
+		}
+		for _, w := range g.words {
+			for _, t := range []string{w, jsonEscape(w)} {
+				y, z := t[len(t)-2], t[len(t)-1]
+				j := int(y)<<8 | int(z)
+				versionPair[j>>6] |= 1 << (j & 63)
+				for c := range 256 {
+					if lowerTab[c] == z {
+						versionByte[c] |= versionLast
+					}
+				}
+			}
+		}
+	}
+}
+
+// joinedAfter is joinedLeft(b, i) for a caller that has read p = b[i-1].
+// Only a hex digit or the letter of \n \r \t can end a JSON escape
+// (escapedAt), so any other word byte glues without a call.
+func joinedAfter(b []byte, i int, p byte) bool {
+	g := glue[p]
+	return g == glueWord || g == glueUnlessEscape && !escapedAt(b, i-1)
+}
+
+const (
+	glueNone         = iota // not a word byte
+	glueWord                // a word byte that cannot end an escape
+	glueUnlessEscape        // a hex digit, 'n', 'r' or 't'
+)
+
+var glue = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case isHex(byte(c)) || c == 'n' || c == 'r' || c == 't':
+			t[c] = glueUnlessEscape
+		case isWord(byte(c)):
+			t[c] = glueWord
+		}
+	}
+	return t
+}()
+
 // dottedQuad parses four decimal octets (0–255, no leading zeros) at i.
-// Each octet's length and digits come from one eight-byte load, away from
-// the end of b.
+// An octet and its dot take at most four bytes, so one eight-byte load
+// holds two octets, the dot between them and the byte after the second:
+// a quad is two loads (with zeros past the end of b, which are neither
+// digits nor dots, so the end of b reads as it should).
 func dottedQuad(b []byte, i int) (int, bool) {
 	p := i
-	for k := 0; k < 4; k++ {
-		if k > 0 {
-			if p >= len(b) || b[p] != '.' {
-				return 0, false
-			}
-			p++
-		}
-		var n int
-		var c0, c1, c2 byte
-		if p >= 0 && p+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[p:])
-			n = bits.TrailingZeros64(nonDigitMask(x)) >> 3 // 8: all digits
-			c0, c1, c2 = byte(x), byte(x>>8), byte(x>>16)
-		} else {
-			n = digitsEnd(b, p, 4) - p
-			if n >= 3 {
-				c0, c1, c2 = b[p], b[p+1], b[p+2]
-			} else if n >= 1 {
-				c0 = b[p]
-			}
-		}
-		switch {
-		case n == 0 || n > 3:
-			return 0, false
-		case n > 1 && c0 == '0':
-			return 0, false
-		case n == 3 && int(c0-'0')*100+int(c1-'0')*10+int(c2-'0') > 255:
+	for k := 0; k < 2; k++ {
+		x := load8(b, p)
+		nd := nonDigitMask(x)
+		n := bits.TrailingZeros64(nd) >> 3 // 8: all digits
+		if !octetAt(x, n) || byte(x>>(8*n&63)) != '.' {
 			return 0, false
 		}
-		p += n
+		// The second octet starts at n+1 <= 4. Its run of digits may
+		// seem to go on into the bytes shifted in (zeros in nd), but
+		// only when it is at least four digits long: too long anyway.
+		sh := (8*n + 8) & 63
+		y := x >> sh
+		m := bits.TrailingZeros64(nd>>sh) >> 3
+		if !octetAt(y, m) {
+			return 0, false
+		}
+		p += n + 1 + m
+		if k == 1 {
+			return p, true
+		}
+		if byte(y>>(8*m&63)) != '.' {
+			return 0, false
+		}
+		p++
 	}
-	return p, true
+	return 0, false // not reached
+}
+
+// octetAt reports whether the first n bytes of x, all digits, are an
+// octet dottedQuad accepts.
+func octetAt(x uint64, n int) bool {
+	r := octetRange[n]
+	return uint64(bits.ReverseBytes32(uint32(x))>>(r.shift&31))-r.lo <= r.span
+}
+
+// octetRange holds, by the number of digits n at the start of a word, the
+// octets dottedQuad accepts. The first four bytes of the word read as a
+// big-endian number and shifted right by shift leave the n digits as one
+// number w, and the octet is valid when w-lo <= span (unsigned): any one
+// digit, "10" to "99", "100" to "255" (digits compare as their values
+// do). No other length is valid: lo is out of reach.
+var octetRange = [9]struct {
+	shift    uint
+	lo, span uint64
+}{
+	0: {0, 1 << 40, 0},
+	1: {24, '0', 9},
+	2: {16, '1'<<8 | '0', '9'<<8 | '9' - ('1'<<8 | '0')},
+	3: {8, '1'<<16 | '0'<<8 | '0', '2'<<16 | '5'<<8 | '5' - ('1'<<16 | '0'<<8 | '0')},
+	4: {0, 1 << 40, 0}, 5: {0, 1 << 40, 0}, 6: {0, 1 << 40, 0}, 7: {0, 1 << 40, 0}, 8: {0, 1 << 40, 0},
+}
+
+// load8 returns the eight bytes of b at p as a little-endian word, with
+// zeros for those past the end of b. The short case is a loop, not a
+// copy, so that the callers stay free of calls.
+func load8(b []byte, p int) uint64 {
+	if p >= 0 && p+8 <= len(b) {
+		return binary.LittleEndian.Uint64(b[p : p+8])
+	}
+	var x uint64
+	for j := len(b) - 1; j >= p; j-- {
+		x = x<<8 | uint64(b[j])
+	}
+	return x
+}
+
+// hexMask sets the high bit of every byte of x that is a hex digit. A
+// byte's test never carries into the next.
+func hexMask(x uint64) uint64 {
+	t := x & lo7
+	dec := (ones*(128+'9') - t) & (t + ones*(128-'0'))
+	l := t | ones*0x20 // 'A'-'F' to 'a'-'f'; no other byte lands there
+	return (dec | (ones*(128+'f')-l)&(l+ones*(128-'a'))) &^ x & hi
 }
 
 // colon examines a ':' at c: an IPv6 address in full or compressed form,
@@ -171,7 +366,7 @@ func (st *state) colon(c int) int {
 		return c + 1
 	}
 	if start > 0 {
-		if p := b[start-1]; p == ':' || p == '.' || joinedLeft(b, start) {
+		if p := b[start-1]; p == ':' || p == '.' || joinedAfter(b, start, p) {
 			return c + 1
 		}
 	}
@@ -191,30 +386,36 @@ func (st *state) colon(c int) int {
 // parseIPv6 parses an RFC 4291 text address at i. To keep C++ scopes
 // ("Add::Bed"), slices ("a[1::2]") and MAC addresses out, it needs a
 // decimal digit, and four hex digits unless it is the loopback "::1".
+//
+// Nothing is read at i+46 or beyond (the longest address is 45 bytes).
+// Each group is one eight-byte load, with zeros for the bytes past that
+// limit: a group's length, the byte after it and the one after that come
+// from the hex mask of that word. The decimal digit is looked for last,
+// in the address as parsed, and only if all else fits.
 func parseIPv6(b []byte, i int) (int, bool) {
 	lim := i + 46
 	if lim > len(b) {
 		lim = len(b)
 	}
+	w := b[:lim] // what a group may read
 	p := i
 	groups, hexDigits := 0, 0
-	dc, dec := false, false
+	dc := false
 	if p+1 < lim && b[p] == ':' && b[p+1] == ':' {
 		dc = true
 		p += 2
 	}
 	for groups < 8 {
-		q := p
-		for q < lim && q-p <= 4 && isHex(b[q]) {
-			q++
-		}
-		if q == p {
+		x := load8(w, p)
+		n := bits.TrailingZeros64(^hexMask(x)&hi) >> 3 // 8: all hex
+		if n == 0 {
 			break
 		}
-		if q-p > 4 {
+		if n > 4 {
 			return 0, false
 		}
-		if q < lim && b[q] == '.' {
+		after := byte(x >> (8 * n & 63))
+		if after == '.' {
 			// Embedded IPv4 in the last 32 bits.
 			end, ok := dottedQuad(b, p)
 			if !ok || groups > 6 {
@@ -222,18 +423,16 @@ func parseIPv6(b []byte, i int) (int, bool) {
 			}
 			groups += 2
 			hexDigits += 4
-			dec = true
 			p = end
 			break
 		}
-		for _, x := range b[p:q] {
-			dec = dec || isDigit(x)
-		}
-		hexDigits += q - p
+		hexDigits += n
 		groups++
-		p = q
-		if p+1 < lim && b[p] == ':' {
-			if b[p+1] == ':' {
+		p += n
+		if after == ':' {
+			// n <= 4, so the byte after the colon is in x too.
+			next := byte(x >> ((8*n + 8) & 63))
+			if next == ':' {
 				if dc {
 					return 0, false
 				}
@@ -241,14 +440,14 @@ func parseIPv6(b []byte, i int) (int, bool) {
 				p += 2
 				continue
 			}
-			if isHex(b[p+1]) {
+			if isHex(next) {
 				p++
 				continue
 			}
 		}
 		break
 	}
-	if dc && groups > 7 || !dc && groups != 8 || !dec {
+	if dc && groups > 7 || !dc && groups != 8 {
 		return 0, false
 	}
 	if hexDigits < 4 && !(p-i == 3 && b[i+2] == '1') {
@@ -257,5 +456,12 @@ func parseIPv6(b []byte, i int) (int, bool) {
 	if p < len(b) && (isWord(b[p]) || b[p] == ':' && p+1 < len(b) && isHex(b[p+1]) || b[p] == '.' && p+1 < len(b) && isDigit(b[p+1])) {
 		return 0, false
 	}
-	return p, true
+	// The address is hex digits, colons and perhaps a dotted quad: it
+	// has a decimal digit when one of its groups has.
+	for q := i; q < p; q += 8 {
+		if digitMask(load8(b[:p], q)) != 0 {
+			return p, true
+		}
+	}
+	return 0, false
 }
