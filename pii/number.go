@@ -120,14 +120,21 @@ func (st *state) classify(d []byte, start, end int, grouped bool) bool {
 		// Eighteen digits: a USCC of digits only if a keyword says so;
 		// else an ID if it validates — region, date and check together
 		// are far more specific than a Luhn digit, so the ID wins even
-		// after a card keyword; else perhaps a card.
+		// after a card keyword; else perhaps a card. Each of the three
+		// needs its validator, so a number none of them passes is turned
+		// away before the look-back for a keyword.
+		id := residentIDDigits(d[:17], d[17]) == residentOK
+		if !id && !luhn(d) && !validUSCC(d) {
+			return false
+		}
 		ctx := keywordBefore(st.b, start)
 		if ctx.kind() == kwUSCC && validUSCC(d) {
 			return st.report(USCC, start, end, 0.95, ReasonChecksum|ReasonRegion|ReasonKeyword, ctx.kw)
 		}
-		if residentIDDigits(d[:17], d[17]) == residentOK {
+		if id {
 			return st.resident(start, end, ctx)
 		}
+		return luhn(d) && st.cardAfter(d, start, end, grouped, ctx)
 	}
 	return st.card(d, start, end, grouped)
 }
@@ -223,7 +230,13 @@ func (st *state) card(d []byte, start, end int, grouped bool) bool {
 	if n < 13 || n > 19 || !luhn(d) {
 		return false
 	}
-	ctx := keywordBefore(st.b, start)
+	return st.cardAfter(d, start, end, grouped, keywordBefore(st.b, start))
+}
+
+// cardAfter is card once d has passed its length and Luhn tests, with
+// the words before the number.
+func (st *state) cardAfter(d []byte, start, end int, grouped bool, ctx context) bool {
+	n := len(d)
 	k := ctx.kind()
 	if k.negative() {
 		return false
