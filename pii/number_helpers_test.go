@@ -1,6 +1,10 @@
 package pii
 
-import "testing"
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
 
 // References for the number helpers rewritten for speed: the code they
 // replace. checkHelpers calls checkNumberHelpers at every position of its
@@ -17,8 +21,56 @@ func escapeEndRef(b []byte, s int) int {
 	return 0
 }
 
-// checkNumberHelpers holds escapeEnd and backslashBefore to their
-// references at every position of b.
+// parseSeqRef is parseSeq copying a group at a time, byte by byte.
+func parseSeqRef(q *seq, b []byte, s, e int) {
+	q.n = copy(q.d[:maxDigits], b[s:e])
+	q.gl[0], q.ge[0], q.ng = uint8(e-s), e, 1
+	sep := b[e]
+	p := e
+	for q.ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
+		g := digitsEndRef(b, p+1, 12) - (p + 1)
+		if g > 11 || q.n+g > maxDigits {
+			break
+		}
+		q.n += copy(q.d[q.n:], b[p+1:p+1+g])
+		p += 1 + g
+		q.gl[q.ng], q.ge[q.ng] = uint8(g), p
+		q.ng++
+	}
+}
+
+// shapeOfRef is shapeOf comparing with each shape in turn.
+func shapeOfRef(gl []uint8) shape {
+	eq := func(want ...uint8) bool {
+		return slices.Equal(gl, want)
+	}
+	switch {
+	case eq(3, 4, 4), eq(2, 3, 4, 4), eq(4, 3, 4, 4), eq(2, 11), eq(4, 11):
+		return shapeMobile
+	case eq(4, 6, 5), eq(4, 6, 4):
+		return shapeCard
+	case eq(6, 8, 4):
+		return shapeResident
+	case eq(6, 8, 3):
+		return shapeResident3X
+	}
+	// Fours, with a last group of one to four: 13 to 19 digits.
+	if len(gl) >= 4 && len(gl) <= 5 {
+		for _, g := range gl[:len(gl)-1] {
+			if g != 4 {
+				return shapeNone
+			}
+		}
+		if last := gl[len(gl)-1]; last >= 1 && last <= 4 && (len(gl) == 4 || last < 4) {
+			return shapeCard
+		}
+	}
+	return shapeNone
+}
+
+// checkNumberHelpers holds escapeEnd, backslashBefore and parseSeq (with
+// the groups' digit counts and shape key it adds) to their references at
+// every position of b.
 func checkNumberHelpers(t *testing.T, b []byte) {
 	t.Helper()
 	for s := 0; s <= len(b); s++ {
@@ -33,6 +85,62 @@ func checkNumberHelpers(t *testing.T, b []byte) {
 			if got := backslashBefore(b, s); got != want {
 				t.Fatalf("backslashBefore(%q, %d) = %v, reference %v", b, s, got, want)
 			}
+		}
+	}
+	for s := 0; s < len(b); s++ {
+		if !isDigit(b[s]) || s > 0 && isDigit(b[s-1]) {
+			continue
+		}
+		e := digitsEndRef(b, s, 9)
+		if e-s > 8 || e+1 >= len(b) || (b[e] != ' ' && b[e] != '-') {
+			continue
+		}
+		var q, r seq
+		parseSeq(&q, b, s, e)
+		parseSeqRef(&r, b, s, e)
+		if q.n != r.n || q.ng != r.ng || string(q.d[:q.n]) != string(r.d[:r.n]) || q.gl != r.gl || q.ge != r.ge {
+			t.Fatalf("parseSeq(%q, %d, %d) = %+v, reference %+v", b, s, e, q, r)
+		}
+		n := 0
+		for k := range q.ng {
+			n += int(q.gl[k])
+			if int(q.gn[k]) != n {
+				t.Fatalf("parseSeq(%q, %d, %d): gn %v, lengths %v", b, s, e, q.gn, q.gl)
+			}
+			if got, want := shapeKey(q.key>>(4*(q.ng-1-k))), shapeOfRef(q.gl[:k+1]); got != want {
+				t.Fatalf("parseSeq(%q, %d, %d): key %#x gives shape %d for %v, reference %d", b, s, e, q.key, got, q.gl[:k+1], want)
+			}
+		}
+	}
+}
+
+// TestShapeOf holds shapeOf to shapeOfRef on every list of up to four
+// group lengths from 0 to 17 (and 255), and on random longer ones near
+// the shapes.
+func TestShapeOf(t *testing.T) {
+	vals := []uint8{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 255}
+	var rec func(gl []uint8)
+	rec = func(gl []uint8) {
+		if got, want := shapeOf(gl), shapeOfRef(gl); got != want {
+			t.Fatalf("shapeOf(%v) = %d, reference %d", gl, got, want)
+		}
+		if len(gl) == 4 {
+			return
+		}
+		for _, v := range vals {
+			rec(append(gl, v))
+		}
+	}
+	rec(nil)
+	r := rand.New(rand.NewPCG(5, 6))
+	near := []uint8{0, 1, 2, 3, 4, 5, 6, 8, 11, 15, 16, 20}
+	for k := 0; k < 1000000; k++ {
+		gl := make([]uint8, 5+r.IntN(4))
+		for i := range gl {
+			gl[i] = near[r.IntN(len(near))]
+		}
+		if got, want := shapeOf(gl), shapeOfRef(gl); got != want {
+			t.Fatalf("shapeOf(%v) = %d, reference %d", gl, got, want)
 		}
 	}
 }
