@@ -33,44 +33,48 @@ type seq struct {
 // give both the group's length and its digits; near the end of b it goes
 // a byte at a time.
 func parseSeq(q *seq, b []byte, s, e int) {
-	if e-s <= 8 && s+8 <= len(b) {
-		binary.LittleEndian.PutUint64(q.d[:], binary.LittleEndian.Uint64(b[s:]))
-		q.n = e - s
+	// The loop keeps its state in locals: through q, every field would be
+	// stored and reloaded around each store into q.d.
+	n := e - s
+	if n <= 8 && s+8 <= len(b) {
+		binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
 	} else {
-		q.n = copy(q.d[:maxDigits], b[s:e])
+		n = copy(q.d[:maxDigits], b[s:e])
 	}
-	q.gl[0], q.ge[0], q.gn[0], q.ng = uint8(e-s), e, uint8(q.n), 1
-	q.key = uint32(min(e-s, 15))
+	q.gl[0], q.ge[0], q.gn[0] = uint8(e-s), e, uint8(n)
+	ng, key := 1, uint32(min(e-s, 15))
 	sep := b[e]
 	p := e
-	for q.ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
+	for ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
 		var g int
 		if p+17 <= len(b) {
-			w0 := binary.LittleEndian.Uint64(b[p+1:])
-			w1 := binary.LittleEndian.Uint64(b[p+9:])
+			w0 := binary.LittleEndian.Uint64(b[p+1 : p+9])
+			w1 := binary.LittleEndian.Uint64(b[p+9 : p+17])
 			if m := nonDigitMask(w0); m != 0 {
 				g = bits.TrailingZeros64(m) >> 3
 			} else {
 				g = 8 + bits.TrailingZeros64(nonDigitMask(w1))>>3 // 16 when all are digits
 			}
-			if g > 11 || q.n+g > maxDigits {
+			if g > 11 || n+g > maxDigits {
 				break
 			}
-			binary.LittleEndian.PutUint64(q.d[q.n:], w0)
-			binary.LittleEndian.PutUint64(q.d[q.n+8:], w1)
+			d := q.d[n : n+16]
+			binary.LittleEndian.PutUint64(d[:8], w0)
+			binary.LittleEndian.PutUint64(d[8:], w1)
 		} else {
 			g = digitsEnd(b, p+1, 12) - (p + 1)
-			if g > 11 || q.n+g > maxDigits {
+			if g > 11 || n+g > maxDigits {
 				break
 			}
-			copy(q.d[q.n:], b[p+1:p+1+g])
+			copy(q.d[n:], b[p+1:p+1+g])
 		}
-		q.n += g
+		n += g
 		p += 1 + g
-		q.gl[q.ng], q.ge[q.ng], q.gn[q.ng] = uint8(g), p, uint8(q.n)
-		q.key = q.key<<4 | uint32(g)
-		q.ng++
+		q.gl[ng], q.ge[ng], q.gn[ng] = uint8(g), p, uint8(n)
+		key = key<<4 | uint32(g)
+		ng++
 	}
+	q.n, q.ng, q.key = n, ng, key
 }
 
 // secondGroupFits reports whether a grouped form can start with a group
