@@ -49,6 +49,10 @@ func (st *state) digitsTo(s, e int) int {
 			if end := st.grouped(s, e); end > 0 {
 				return end
 			}
+			// Read b and next again rather than keep them across the
+			// call: kept, they would be saved on the stack on every path.
+			b = st.b
+			next = b[e]
 		}
 	}
 	if n < 3 {
