@@ -12,11 +12,11 @@ import (
 // "2024-05-01" never becomes one number.
 
 // seq is a grouped number: its digits without separators and the length
-// and end of each group. d has room for sixteen bytes past maxDigits:
-// parseSeq copies a group as two eight-byte words, and what lies past n
-// is never read.
+// and end of each group. d has room for sixteen bytes past 31 (and so
+// past maxDigits): parseSeq copies a group as two eight-byte words, and
+// what lies past n is never read.
 type seq struct {
-	d  [maxDigits + 16]byte
+	d  [32 + 16]byte
 	n  int
 	gl [maxGroups]uint8
 	ge [maxGroups]int
@@ -58,7 +58,9 @@ func parseSeq(q *seq, b []byte, s, e int) {
 			if g > 11 || n+g > maxDigits {
 				break
 			}
-			d := q.d[n : n+16]
+			// n is at most maxDigits, so n&31 is n; written so, the
+			// compiler sees the sixteen bytes inside q.d.
+			d := (*[16]byte)(q.d[n&31:])
 			binary.LittleEndian.PutUint64(d[:8], w0)
 			binary.LittleEndian.PutUint64(d[8:], w1)
 		} else {
