@@ -1,5 +1,10 @@
 package pii
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // Grouped numbers: people write mobiles as "138 0013 8000" or
 // "+86-138-0013-8000", cards in fours ("6222 0212 3456 7890 128"), and now
 // and then an ID as "110105 19900307 002X". A grouping counts only in the
@@ -7,31 +12,71 @@ package pii
 // "2024-05-01" never becomes one number.
 
 // seq is a grouped number: its digits without separators and the length
-// and end of each group.
+// and end of each group. d has room for sixteen bytes past 31 (and so
+// past maxDigits): parseSeq copies a group as two eight-byte words, and
+// what lies past n is never read.
 type seq struct {
-	d  [maxDigits]byte
+	d  [32 + 16]byte
 	n  int
 	gl [maxGroups]uint8
 	ge [maxGroups]int
+	gn [maxGroups]uint8 // digits up to the end of each group
 	ng int
+	// key holds the group lengths four bits each, the first group
+	// highest (shapeKey); a first group of 15 digits or more counts as
+	// 15, which no shape has.
+	key uint32
 }
 
 // parseSeq collects into q the groups that follow the first group b[s:e].
+// Where sixteen bytes follow a separator it reads them as two words, which
+// give both the group's length and its digits; near the end of b it goes
+// a byte at a time.
 func parseSeq(q *seq, b []byte, s, e int) {
-	q.n = copy(q.d[:], b[s:e])
-	q.gl[0], q.ge[0], q.ng = uint8(e-s), e, 1
+	// The loop keeps its state in locals: through q, every field would be
+	// stored and reloaded around each store into q.d.
+	n := e - s
+	if n <= 8 && s+8 <= len(b) {
+		binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
+	} else {
+		n = copy(q.d[:maxDigits], b[s:e])
+	}
+	q.gl[0], q.ge[0], q.gn[0] = uint8(e-s), e, uint8(n)
+	ng, key := 1, uint32(min(e-s, 15))
 	sep := b[e]
 	p := e
-	for q.ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
-		g := digitsEnd(b, p+1, 12) - (p + 1)
-		if g > 11 || q.n+g > maxDigits {
-			break
+	for ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
+		var g int
+		if p+17 <= len(b) {
+			w0 := binary.LittleEndian.Uint64(b[p+1 : p+9])
+			w1 := binary.LittleEndian.Uint64(b[p+9 : p+17])
+			if m := nonDigitMask(w0); m != 0 {
+				g = bits.TrailingZeros64(m) >> 3
+			} else {
+				g = 8 + bits.TrailingZeros64(nonDigitMask(w1))>>3 // 16 when all are digits
+			}
+			if g > 11 || n+g > maxDigits {
+				break
+			}
+			// n is at most maxDigits, so n&31 is n; written so, the
+			// compiler sees the sixteen bytes inside q.d.
+			d := (*[16]byte)(q.d[n&31:])
+			binary.LittleEndian.PutUint64(d[:8], w0)
+			binary.LittleEndian.PutUint64(d[8:], w1)
+		} else {
+			g = digitsEnd(b, p+1, 12) - (p + 1)
+			if g > 11 || n+g > maxDigits {
+				break
+			}
+			copy(q.d[n:], b[p+1:p+1+g])
 		}
-		q.n += copy(q.d[q.n:], b[p+1:p+1+g])
+		n += g
 		p += 1 + g
-		q.gl[q.ng], q.ge[q.ng] = uint8(g), p
-		q.ng++
+		q.gl[ng], q.ge[ng], q.gn[ng] = uint8(g), p, uint8(n)
+		key = key<<4 | uint32(g)
+		ng++
 	}
+	q.n, q.ng, q.key = n, ng, key
 }
 
 // secondGroupFits reports whether a grouped form can start with a group
@@ -64,37 +109,35 @@ const (
 
 // shapeOf classifies group lengths.
 func shapeOf(gl []uint8) shape {
-	eq := func(want ...uint8) bool {
-		if len(want) != len(gl) {
-			return false
-		}
-		for i, w := range want {
-			if gl[i] != w {
-				return false
-			}
-		}
-		return true
+	if len(gl) > maxGroups {
+		return shapeNone
 	}
-	switch {
-	case eq(3, 4, 4), eq(2, 3, 4, 4), eq(4, 3, 4, 4), eq(2, 11), eq(4, 11):
+	key := uint32(0)
+	for _, g := range gl {
+		if g == 0 {
+			return shapeNone
+		}
+		key = key<<4 | uint32(min(g, 15))
+	}
+	return shapeKey(key)
+}
+
+// shapeKey classifies group lengths packed four bits each, the first
+// group highest, as seq.key holds them. A group is never empty, so the
+// packing tells the number of groups too.
+func shapeKey(key uint32) shape {
+	switch key {
+	case 0x344, 0x2344, 0x4344, 0x2b, 0x4b: // 3-4-4, 2-3-4-4, 4-3-4-4, 2-11, 4-11
 		return shapeMobile
-	case eq(4, 6, 5), eq(4, 6, 4):
+	case 0x465, 0x464: // 4-6-5, 4-6-4
 		return shapeCard
-	case eq(6, 8, 4):
+	case 0x4441, 0x4442, 0x4443, 0x4444, 0x44441, 0x44442, 0x44443:
+		// Fours, with a last group of one to four: 13 to 19 digits.
+		return shapeCard
+	case 0x684:
 		return shapeResident
-	case eq(6, 8, 3):
+	case 0x683:
 		return shapeResident3X
-	}
-	// Fours, with a last group of one to four: 13 to 19 digits.
-	if len(gl) >= 4 && len(gl) <= 5 {
-		for _, g := range gl[:len(gl)-1] {
-			if g != 4 {
-				return shapeNone
-			}
-		}
-		if last := gl[len(gl)-1]; last >= 1 && last <= 4 && (len(gl) == 4 || last < 4) {
-			return shapeCard
-		}
 	}
 	return shapeNone
 }
@@ -104,7 +147,7 @@ func shapeOf(gl []uint8) shape {
 // the first group is to be judged alone.
 func (st *state) grouped(s, e int) int {
 	b := st.b
-	if joinedLeft(b, s) {
+	if s > 0 && isWord(b[s-1]) && !escapedAt(b, s-1) { // joinedLeft, without the call
 		return 0
 	}
 	switch e - s {
@@ -117,22 +160,21 @@ func (st *state) grouped(s, e int) int {
 			return 0
 		}
 	}
-	if !secondGroupFits(e-s, digitsEnd(b, e+1, 12)-(e+1)) {
-		return 0
-	}
+	// The caller has seen a digit after the separator, so the second
+	// group is parsed whatever its length: one longer than 11 digits
+	// ends the sequence, and no first group fits a lone one.
 	var q seq
 	parseSeq(&q, b, s, e)
+	if q.ng < 2 || !secondGroupFits(e-s, int(q.gl[1])) {
+		return 0
+	}
 	for k := q.ng; k >= 2; k-- {
-		sh := shapeOf(q.gl[:k])
+		sh := shapeKey(q.key >> (4 * (q.ng - k)))
 		if sh == shapeNone {
 			continue
 		}
 		end := q.ge[k-1]
-		nd := 0
-		for _, g := range q.gl[:k] {
-			nd += int(g)
-		}
-		d := q.d[:nd]
+		d := q.d[:q.gn[k-1]]
 		if sh == shapeResident3X {
 			if end >= len(b) || (b[end] != 'X' && b[end] != 'x') {
 				continue

@@ -303,6 +303,7 @@ func checkHelpers(t *testing.T, b []byte) {
 		}
 	}
 	checkCardNear(t, b)
+	checkNumberHelpers(t, b)
 }
 
 // cardNearRef is cardNear as it was first written: forwards, a run at a
@@ -318,7 +319,7 @@ func cardNearRef(b []byte, from, to int) bool {
 		if !isDigit(b[i]) {
 			continue
 		}
-		if esc := escapeEnd(b, i); esc > 0 {
+		if esc := escapeEndRef(b, i); esc > 0 {
 			i = esc - 1 // the hex digits of a \uXXXX escape
 			continue
 		}
@@ -327,7 +328,7 @@ func cardNearRef(b []byte, from, to int) bool {
 		}
 		e := digitsEnd(b, i, maxDigits+1)
 		if n := e - i; n >= 13 && n <= 19 {
-			if luhn(b[i:e]) {
+			if luhnRef(string(b[i:e])) {
 				return true
 			}
 		} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
@@ -339,7 +340,7 @@ func cardNearRef(b []byte, from, to int) bool {
 					for _, g := range q.gl[:k] {
 						nd += int(g)
 					}
-					if luhn(q.d[:nd]) {
+					if luhnRef(string(q.d[:nd])) {
 						return true
 					}
 				}

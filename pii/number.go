@@ -1,5 +1,7 @@
 package pii
 
+import "encoding/binary"
+
 // Numbers: resident IDs, mobiles, cards, and the digit cores of USCC and
 // passport numbers. The byte loop calls digits at the first digit of a
 // run; everything here reads a bounded window around it.
@@ -47,21 +49,32 @@ func (st *state) digitsTo(s, e int) int {
 			if end := st.grouped(s, e); end > 0 {
 				return end
 			}
+			// Read b and next again rather than keep them across the
+			// call: kept, they would be saved on the stack on every path.
+			b = st.b
+			next = b[e]
 		}
 	}
 	if n < 3 {
 		return e
 	}
-	if s > 0 && isWord(b[s-1]) && !escapedAt(b, s-1) {
-		if esc := escapeEnd(b, s); esc > 0 {
-			// The run starts inside a \uXXXX escape: the number proper
-			// starts after it ("\u53f713800138000").
-			if esc < e {
-				return st.digits(esc)
-			}
-			return esc
+	if s > 0 && isWord(b[s-1]) {
+		if s >= 8 && !backslashBefore(b, s) {
+			// No escape can end at b[s-1] nor hold b[s]: the run is glued
+			// to the word before it.
+			return st.lettered(s, e)
 		}
-		return st.lettered(s, e)
+		if !escapedAt(b, s-1) {
+			if esc := escapeEnd(b, s); esc > 0 {
+				// The run starts inside a \uXXXX escape: the number proper
+				// starts after it ("\u53f713800138000").
+				if esc < e {
+					return st.digits(esc)
+				}
+				return esc
+			}
+			return st.lettered(s, e)
+		}
 	}
 	if isWord(next) || next == '.' && e+1 < len(b) && isDigit(b[e+1]) {
 		if n == 17 && (next == 'X' || next == 'x') && !joinedRight(b, e+1) {
@@ -111,21 +124,48 @@ func (st *state) classify(d []byte, start, end int, grouped bool) bool {
 		// Eighteen digits: a USCC of digits only if a keyword says so;
 		// else an ID if it validates — region, date and check together
 		// are far more specific than a Luhn digit, so the ID wins even
-		// after a card keyword; else perhaps a card.
+		// after a card keyword; else perhaps a card. Each of the three
+		// needs its validator, so a number none of them passes is turned
+		// away before the look-back for a keyword.
+		id := residentIDDigits(d[:17], d[17]) == residentOK
+		if !id && !luhn(d) && !validUSCC(d) {
+			return false
+		}
 		ctx := keywordBefore(st.b, start)
 		if ctx.kind() == kwUSCC && validUSCC(d) {
 			return st.report(USCC, start, end, 0.95, ReasonChecksum|ReasonRegion|ReasonKeyword, ctx.kw)
 		}
-		if residentIDDigits(d[:17], d[17]) == residentOK {
+		if id {
 			return st.resident(start, end, ctx)
 		}
+		return luhn(d) && st.cardAfter(d, start, end, grouped, ctx)
 	}
 	return st.card(d, start, end, grouped)
+}
+
+// backslashBefore reports whether one of b[s-6:s-1] is a backslash: the
+// bytes where a JSON escape that ends at b[s-1] (escapedAt) or holds b[s]
+// (escapeEnd) starts. The caller makes sure s >= 8.
+func backslashBefore(b []byte, s int) bool {
+	x := binary.LittleEndian.Uint64(b[s-8:s]) ^ (ones * '\\')
+	// A byte of x is zero where b has a backslash; the test below sets
+	// the high bit of every zero byte (and perhaps of bytes above one),
+	// and of no byte when there is none.
+	const places = 0x00ffffffffff0000 // bytes 2 to 6: b[s-6] to b[s-2]
+	return (x-ones)&^x&hi&places != 0
 }
 
 // escapeEnd returns the end of the JSON \uXXXX escape whose hex digits
 // include b[s], or 0 when b[s] is not inside one.
 func escapeEnd(b []byte, s int) int {
+	if s >= 5 && s <= len(b)+1 {
+		// The escape starts with a backslash at one of b[s-5:s-1]; a
+		// byte of x is zero where there is one.
+		x := binary.LittleEndian.Uint32(b[s-5:s-1]) ^ 0x5c5c5c5c
+		if (x-0x01010101)&^x&0x80808080 == 0 {
+			return 0
+		}
+	}
 	for j := s - 2; j >= s-5 && j >= 0; j-- {
 		if b[j] == '\\' && b[j+1] == 'u' && j+6 <= len(b) && oddBackslashes(b, j) &&
 			isHex(b[j+2]) && isHex(b[j+3]) && isHex(b[j+4]) && isHex(b[j+5]) {
@@ -194,7 +234,13 @@ func (st *state) card(d []byte, start, end int, grouped bool) bool {
 	if n < 13 || n > 19 || !luhn(d) {
 		return false
 	}
-	ctx := keywordBefore(st.b, start)
+	return st.cardAfter(d, start, end, grouped, keywordBefore(st.b, start))
+}
+
+// cardAfter is card once d has passed its length and Luhn tests, with
+// the words before the number.
+func (st *state) cardAfter(d []byte, start, end int, grouped bool, ctx context) bool {
+	n := len(d)
 	k := ctx.kind()
 	if k.negative() {
 		return false

@@ -59,10 +59,7 @@ func residentIDDigits[S string | []byte](d S, check byte) residentVerdict {
 	if !validDate(num4(d[6:10]), num2(d[10:12]), num2(d[12:14]), 1900, 2100) {
 		return residentBadDate
 	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(d[i]-'0') * residentWeights[i]
-	}
+	sum := residentSum(d)
 	want := residentCheck[sum%11]
 	if check == 'x' {
 		check = 'X'
@@ -71,6 +68,43 @@ func residentIDDigits[S string | []byte](d S, check byte) residentVerdict {
 		return residentBadCheck
 	}
 	return residentOK
+}
+
+// residentSum is the GB 11643 weighted sum of the 17 digits of d,
+// computed eight digits at a time (weighLanes). residentSumRef
+// (validate_fast_test.go) is the plain loop.
+func residentSum[S string | []byte](d S) int {
+	v0 := load64(d, 0) - ones*'0'
+	v1 := load64(d, 8) - ones*'0'
+	s := weighLanes(v0, residentLanes0Even, residentLanes0Odd) + weighLanes(v1, residentLanes1Even, residentLanes1Odd)
+	return int(s) + int(d[16]-'0')*residentWeights[16]
+}
+
+// weighLanes returns the sum of the eight bytes of x times their weights:
+// the even bytes are spread to four 16-bit lanes and multiplied by even,
+// which holds the weights of bytes 6, 4, 2, 0 from the lowest lane up, so
+// that the top lane of the product adds the four products, as long
+// multiplication does; the odd bytes likewise. Each lane must stay below
+// 1<<16: bytes and weights below 32 keep it below 4*32*32.
+func weighLanes(x, even, odd uint64) uint64 {
+	const lanes = 0x00ff00ff00ff00ff
+	return (x&lanes)*even>>48 + (x>>8&lanes)*odd>>48
+}
+
+// The weights of residentWeights in the lanes weighLanes multiplies by:
+// the weight of the lowest of the four digits goes to the top lane.
+const (
+	residentLanes0Even = 2 | 8<<16 | 10<<32 | 7<<48 // digits 0, 2, 4, 6: 7, 10, 8, 2
+	residentLanes0Odd  = 1 | 4<<16 | 5<<32 | 9<<48  // digits 1, 3, 5, 7: 9, 5, 4, 1
+	residentLanes1Even = 8 | 10<<16 | 7<<32 | 6<<48 // digits 8, 10, 12, 14: 6, 7, 10, 8
+	residentLanes1Odd  = 4 | 5<<16 | 9<<32 | 3<<48  // digits 9, 11, 13, 15: 3, 9, 5, 4
+)
+
+// load64 reads the eight bytes of d from i as a little-endian word.
+func load64[S string | []byte](d S, i int) uint64 {
+	_ = d[i+7]
+	return uint64(d[i]) | uint64(d[i+1])<<8 | uint64(d[i+2])<<16 | uint64(d[i+3])<<24 |
+		uint64(d[i+4])<<32 | uint64(d[i+5])<<40 | uint64(d[i+6])<<48 | uint64(d[i+7])<<56
 }
 
 // validLegacyID checks a 15-digit first-generation ID: region and a 19YY
@@ -110,6 +144,22 @@ var usccValue = func() (v [256]uint8) {
 // usccWeights are 3^i mod 31.
 var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 
+// The weights of usccWeights in the lanes weighLanes multiplies by.
+const (
+	usccLanes0Even = 16 | 19<<16 | 9<<32 | 1<<48   // characters 0, 2, 4, 6: 1, 9, 19, 16
+	usccLanes0Odd  = 17 | 26<<16 | 27<<32 | 3<<48  // characters 1, 3, 5, 7: 3, 27, 26, 17
+	usccLanes1Even = 10 | 8<<16 | 25<<32 | 20<<48  // characters 8, 10, 12, 14: 20, 25, 8, 10
+	usccLanes1Odd  = 30 | 24<<16 | 13<<32 | 29<<48 // characters 9, 11, 13, 15: 29, 13, 24, 30
+)
+
+// usccValues returns the usccValue of u[i] to u[i+7], a byte each.
+func usccValues[S string | []byte](u S, i int) uint64 {
+	_ = u[i+7]
+	return uint64(usccValue[u[i]]) | uint64(usccValue[u[i+1]])<<8 | uint64(usccValue[u[i+2]])<<16 |
+		uint64(usccValue[u[i+3]])<<24 | uint64(usccValue[u[i+4]])<<32 | uint64(usccValue[u[i+5]])<<40 |
+		uint64(usccValue[u[i+6]])<<48 | uint64(usccValue[u[i+7]])<<56
+}
+
 // ValidUSCC reports whether s is an 18-character unified social credit
 // code: registration authority, a six-digit region code with a valid
 // province, and the GB 32100 check character. Letters must be capitals.
@@ -126,22 +176,22 @@ func validUSCC[S string | []byte](u S) bool {
 	default:
 		return false
 	}
-	for i := 1; i < 8; i++ {
-		if !isDigit(u[i]) {
-			return false
-		}
+	if nonDigitMask(load64(u, 0))&^0xff != 0 {
+		return false // not seven digits after the authority
 	}
 	if p := num2(u[2:4]); !provinces[p] && p != 10 {
 		return false
 	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		v := usccValue[u[i]]
-		if v == 0 {
-			return false
-		}
-		sum += int(v-1) * usccWeights[i]
+	// The values plus one (usccValue) of characters 0 to 7 and 8 to 15,
+	// a byte each; a byte outside the alphabet has 0.
+	x0, x1 := usccValues(u, 0), usccValues(u, 8)
+	v16 := usccValue[u[16]]
+	if (x0-ones)&^x0&hi != 0 || (x1-ones)&^x1&hi != 0 || v16 == 0 {
+		return false // a zero byte
 	}
+	x0, x1 = x0-ones, x1-ones
+	sum := int(weighLanes(x0, usccLanes0Even, usccLanes0Odd)+weighLanes(x1, usccLanes1Even, usccLanes1Odd)) +
+		int(v16-1)*usccWeights[16]
 	c := (31 - sum%31) % 31
 	return usccValue[u[17]] == uint8(c+1)
 }
@@ -163,8 +213,44 @@ func Luhn(s string) bool {
 	return luhn(s)
 }
 
-// luhn checks digits the caller has already verified.
+// luhn checks digits the caller has already verified. Numbers of 9 to 24
+// digits are summed eight digits at a time (luhnWord), from the right end,
+// the leftmost word shifted so that the digits it shares with the next
+// are not counted twice; luhnRef (validate_fast_test.go) is the plain
+// loop.
 func luhn[S string | []byte](d S) bool {
+	n := len(d)
+	if n < 9 || n > 24 {
+		return luhnLoop(d)
+	}
+	sum := luhnWord(load64(d, n-8) - ones*'0')
+	if n <= 16 {
+		// d[0:8] shifted up by the 16-n digits it shares with the
+		// last word: zero bytes come in at the bottom, and a zero
+		// digit adds nothing.
+		sum += luhnWord((load64(d, 0) - ones*'0') << (8 * (16 - n) & 63))
+	} else {
+		sum += luhnWord(load64(d, n-16) - ones*'0')
+		sum += luhnWord((load64(d, 0) - ones*'0') << (8 * (24 - n) & 63))
+	}
+	return sum%10 == 0
+}
+
+// luhnWord is the Luhn sum of the eight digit values of v (bytes, the
+// last digit in the top byte): the bytes in even places, 0 2 4 6, are
+// the doubled ones, and a doubled digit of 5 or more loses 9 (2d-9 is
+// the digit sum of 2d). Every byte stays below 19 and the total below
+// 73, so nothing carries between bytes.
+func luhnWord(v uint64) uint64 {
+	const doubled = 0x00ff00ff00ff00ff
+	dbl := v & doubled
+	big := (dbl + 0x0003000300030003) >> 3 & 0x0001000100010001 // d+3 >= 8: d >= 5
+	return (v + dbl - 9*big) * ones >> 56
+}
+
+// luhnLoop is luhn a digit at a time, for lengths the word version does
+// not take.
+func luhnLoop[S string | []byte](d S) bool {
 	sum := 0
 	n := len(d)
 	for i := n - 1; i >= 0; i -= 2 {

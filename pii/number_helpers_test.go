@@ -1,0 +1,163 @@
+package pii
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// References for the number helpers rewritten for speed: the code they
+// replace. checkHelpers calls checkNumberHelpers at every position of its
+// input.
+
+// escapeEndRef is escapeEnd without the word test in front.
+func escapeEndRef(b []byte, s int) int {
+	for j := s - 2; j >= s-5 && j >= 0; j-- {
+		if b[j] == '\\' && b[j+1] == 'u' && j+6 <= len(b) && oddBackslashes(b, j) &&
+			isHex(b[j+2]) && isHex(b[j+3]) && isHex(b[j+4]) && isHex(b[j+5]) {
+			return j + 6
+		}
+	}
+	return 0
+}
+
+// parseSeqRef is parseSeq copying a group at a time, byte by byte.
+func parseSeqRef(q *seq, b []byte, s, e int) {
+	q.n = copy(q.d[:maxDigits], b[s:e])
+	q.gl[0], q.ge[0], q.ng = uint8(e-s), e, 1
+	sep := b[e]
+	p := e
+	for q.ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
+		g := digitsEndRef(b, p+1, 12) - (p + 1)
+		if g > 11 || q.n+g > maxDigits {
+			break
+		}
+		q.n += copy(q.d[q.n:], b[p+1:p+1+g])
+		p += 1 + g
+		q.gl[q.ng], q.ge[q.ng] = uint8(g), p
+		q.ng++
+	}
+}
+
+// shapeOfRef is shapeOf comparing with each shape in turn.
+func shapeOfRef(gl []uint8) shape {
+	eq := func(want ...uint8) bool {
+		return slices.Equal(gl, want)
+	}
+	switch {
+	case eq(3, 4, 4), eq(2, 3, 4, 4), eq(4, 3, 4, 4), eq(2, 11), eq(4, 11):
+		return shapeMobile
+	case eq(4, 6, 5), eq(4, 6, 4):
+		return shapeCard
+	case eq(6, 8, 4):
+		return shapeResident
+	case eq(6, 8, 3):
+		return shapeResident3X
+	}
+	// Fours, with a last group of one to four: 13 to 19 digits.
+	if len(gl) >= 4 && len(gl) <= 5 {
+		for _, g := range gl[:len(gl)-1] {
+			if g != 4 {
+				return shapeNone
+			}
+		}
+		if last := gl[len(gl)-1]; last >= 1 && last <= 4 && (len(gl) == 4 || last < 4) {
+			return shapeCard
+		}
+	}
+	return shapeNone
+}
+
+// checkNumberHelpers holds escapeEnd, backslashBefore and parseSeq (with
+// the groups' digit counts and shape key it adds) to their references at
+// every position of b.
+func checkNumberHelpers(t *testing.T, b []byte) {
+	t.Helper()
+	for s := 0; s <= len(b); s++ {
+		if got, want := escapeEnd(b, s), escapeEndRef(b, s); got != want {
+			t.Fatalf("escapeEnd(%q, %d) = %d, reference %d", b, s, got, want)
+		}
+		if s >= 8 {
+			want := false
+			for _, c := range b[s-6 : s-1] {
+				want = want || c == '\\'
+			}
+			if got := backslashBefore(b, s); got != want {
+				t.Fatalf("backslashBefore(%q, %d) = %v, reference %v", b, s, got, want)
+			}
+		}
+	}
+	for s := 0; s < len(b); s++ {
+		if !isDigit(b[s]) || s > 0 && isDigit(b[s-1]) {
+			continue
+		}
+		e := digitsEndRef(b, s, 9)
+		if e-s > 8 || e+1 >= len(b) || (b[e] != ' ' && b[e] != '-') {
+			continue
+		}
+		var q, r seq
+		parseSeq(&q, b, s, e)
+		parseSeqRef(&r, b, s, e)
+		if q.n != r.n || q.ng != r.ng || string(q.d[:q.n]) != string(r.d[:r.n]) || q.gl != r.gl || q.ge != r.ge {
+			t.Fatalf("parseSeq(%q, %d, %d) = %+v, reference %+v", b, s, e, q, r)
+		}
+		n := 0
+		for k := range q.ng {
+			n += int(q.gl[k])
+			if int(q.gn[k]) != n {
+				t.Fatalf("parseSeq(%q, %d, %d): gn %v, lengths %v", b, s, e, q.gn, q.gl)
+			}
+			if got, want := shapeKey(q.key>>(4*(q.ng-1-k))), shapeOfRef(q.gl[:k+1]); got != want {
+				t.Fatalf("parseSeq(%q, %d, %d): key %#x gives shape %d for %v, reference %d", b, s, e, q.key, got, q.gl[:k+1], want)
+			}
+		}
+	}
+}
+
+// TestShapeOf holds shapeOf to shapeOfRef on every list of up to four
+// group lengths from 0 to 17 (and 255), and on random longer ones near
+// the shapes.
+func TestShapeOf(t *testing.T) {
+	vals := []uint8{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 255}
+	var rec func(gl []uint8)
+	rec = func(gl []uint8) {
+		if got, want := shapeOf(gl), shapeOfRef(gl); got != want {
+			t.Fatalf("shapeOf(%v) = %d, reference %d", gl, got, want)
+		}
+		if len(gl) == 4 {
+			return
+		}
+		for _, v := range vals {
+			rec(append(gl, v))
+		}
+	}
+	rec(nil)
+	r := rand.New(rand.NewPCG(5, 6))
+	near := []uint8{0, 1, 2, 3, 4, 5, 6, 8, 11, 15, 16, 20}
+	for k := 0; k < 1000000; k++ {
+		gl := make([]uint8, 5+r.IntN(4))
+		for i := range gl {
+			gl[i] = near[r.IntN(len(near))]
+		}
+		if got, want := shapeOf(gl), shapeOfRef(gl); got != want {
+			t.Fatalf("shapeOf(%v) = %d, reference %d", gl, got, want)
+		}
+	}
+}
+
+// TestNumberHelpersShort runs checkNumberHelpers on grouped numbers and
+// escapes cut short at every length, alone and between other bytes.
+func TestNumberHelpersShort(t *testing.T) {
+	for _, s := range []string{
+		"+86 138 0013 8000", "0086-138-0013-8000 x", "86 13800138000", "138 0013 8000 1", "6222 0212 3456 7890 128",
+		"6222-0212-3456-7890-1", "4111 1111 1111 1111 1111 1111", "110105 19900307 002X", "110105 19900307 0021",
+		"6222 021234 56789", "1 2 3 4 5 6 7 8 9", "12345678 123456789012 1", "\\u53f713800138000", "\\\\u53f7138",
+		"ab\\n13800138000", "\\u00a0\\u53f7 6222 0212", "x\\\\\\u1234 5678",
+	} {
+		for n := 0; n <= len(s); n++ {
+			checkNumberHelpers(t, []byte(s[:n]))
+			checkNumberHelpers(t, []byte("ab "+s[:n]+"                        "))
+			checkNumberHelpers(t, []byte("abcdefgh\\"+s[:n]+" 1234"))
+		}
+	}
+}
