@@ -190,30 +190,77 @@ func jsonEscape(w string) string {
 
 // matchEnding does not walk the trie: one step per byte is a chain of
 // dependent loads, a dozen for a JSON-escaped Chinese keyword. The
-// keywords of three bytes or more are in buckets by the hash of their
-// last three bytes, longest first, and compared whole with the bytes
-// before p (the loads do not depend on each other); the two-byte ones
-// are in kwTwo. The trie stays as the reference (helpers_test.go).
-const kwBucketBits = 12
-
-var (
-	kwBucket [1<<kwBucketBits + 1]uint16 // bucket h is kwCands[kwBucket[h]:kwBucket[h+1]]
-	kwCands  []kwCand
-	kwTwo    []*keyword
+// keywords are in buckets, longest first, and compared whole with the
+// eight bytes that end at p (the loads do not depend on each other). The
+// keywords of four bytes or more are in a bucket by a hash of their last
+// four bytes, so a keyword that ends at p is mostly the first candidate
+// of the one bucket looked at; those of three and of two bytes are in
+// buckets of their own by a hash of all their bytes, looked at only when
+// the last two bytes at p end such a keyword (kwShortEnd). The trie
+// stays as the reference (helpers_test.go).
+const (
+	kwBucketBits = 12
+	kwShortBits  = 8 // the buckets of three- and of two-byte keywords
+	// The buckets of each length, one after the other: bucket h of the
+	// keywords of four bytes or more, kwBucket3+h of three-byte ones,
+	// kwBucket2+h of two-byte ones.
+	kwBucket3 = 1 << kwBucketBits
+	kwBucket2 = kwBucket3 + 1<<kwShortBits
+	kwBuckets = kwBucket2 + 1<<kwShortBits
 )
 
-// kwCand is a keyword of three bytes or more in its bucket, with the last
-// (up to) eight bytes of its text as a little-endian word aligned to end
-// in the top byte, and the mask of the bytes it covers: a candidate is
-// turned away by one compare with the eight bytes that end at p.
+var (
+	// Bucket h is kwCands[kwBucket[h]:kwBucket[h+1]]. The indexes are
+	// bytes so that the reads of kwCands need no bounds checks.
+	kwBucket [kwBuckets + 1]uint8
+	kwCands  [256]kwCand
+	// kwLong holds the words of the keywords longer than eight bytes
+	// besides their last eight: for such a keyword's kwCand.long = i,
+	// kwLong[i] is the number of words, and each word follows as its
+	// offset in the text and the word itself (see kwWordsAt).
+	kwLong []uint64
+	// kwShortEnd is a bit set of the last two bytes of every keyword of
+	// two or three bytes, indexed as kwShortPair does.
+	kwShortEnd [256 * 256 / 64]uint64
+)
+
+// kwCand is a keyword in its bucket, with the last (up to) eight bytes
+// of its text as a little-endian word aligned to end in the top byte,
+// and the mask of the bits the eight bytes that end at p must have as
+// the keyword has them to match: all the bits of the bytes the text
+// covers, but for the case bit (0x20) of its letters. A candidate is
+// turned away by one exclusive or, and, and test; the bytes need not be
+// case folded first.
 type kwCand struct {
 	tail, mask uint64
 	k          *keyword
-	// head holds the words of the text at rest[i] for the keywords
-	// longer than eight bytes (see wordsAt).
-	head []uint64
-	rest []int
+	long       int32 // index in kwLong of a keyword longer than eight bytes, or -1
+	n          int32 // len(k.text)
 }
+
+// The buckets are found from the last bytes with the case bit set in
+// every byte, so that the same bytes in either case, which are one
+// keyword, fall in one bucket. (It puts some other pairs of bytes
+// together too; the candidates' compare tells them apart.)
+
+// kwBucketOf4 is the bucket of the keywords of four bytes or more that
+// may end where w ends.
+func kwBucketOf4(w uint64) int {
+	return int((uint32(w>>32) | 0x20202020) * 0x9e3779b1 >> (32 - kwBucketBits))
+}
+
+// kwBucketOf3 and kwBucketOf2 are those of the keywords of three and two
+// bytes.
+func kwBucketOf3(w uint64) int {
+	return kwBucket3 + int((uint32(w>>40)|0x202020)*0x9e3779b1>>(32-kwShortBits))
+}
+
+func kwBucketOf2(w uint64) int {
+	return kwBucket2 + int((uint32(w>>48)|0x2020)*0x9e3779b1>>(32-kwShortBits))
+}
+
+// kwShortPair is the index in kwShortEnd of the last two bytes of w.
+func kwShortPair(w uint64) uint { return uint(w>>48) | 0x2020 }
 
 // kwWordsAt returns the offsets at which a text of n > 8 bytes is
 // compared a word at a time, besides its last eight bytes: every eight
@@ -227,21 +274,31 @@ func kwWordsAt(n int) []int {
 	return at
 }
 
+// kwTail is the word of the last (up to) eight bytes of t, aligned to
+// end in the top byte, zero below.
+func kwTail(t string) uint64 {
+	var w [8]byte
+	copy(w[max(8-len(t), 0):], t[max(len(t)-8, 0):])
+	return binary.LittleEndian.Uint64(w[:])
+}
+
 func newKwCand(k *keyword) kwCand {
 	t := k.text
 	n := len(t)
-	c := kwCand{k: k}
-	if n >= 8 {
-		c.tail, c.mask = binary.LittleEndian.Uint64([]byte(t[n-8:])), ^uint64(0)
-	} else {
-		var w [8]byte
-		copy(w[8-n:], t)
-		c.tail, c.mask = binary.LittleEndian.Uint64(w[:]), ^uint64(0)<<(8*(8-n))
+	c := kwCand{k: k, tail: kwTail(t), long: -1, n: int32(n)}
+	for i := range min(n, 8) {
+		m := uint64(0xff)
+		if isLetter(t[n-1-i]) {
+			m = 0xff &^ 0x20
+		}
+		c.mask |= m << (56 - 8*i)
 	}
 	if n > 8 {
-		c.rest = kwWordsAt(n)
-		for _, o := range c.rest {
-			c.head = append(c.head, binary.LittleEndian.Uint64([]byte(t[o:o+8])))
+		c.long = int32(len(kwLong))
+		at := kwWordsAt(n)
+		kwLong = append(kwLong, uint64(len(at)))
+		for _, o := range at {
+			kwLong = append(kwLong, uint64(o), binary.LittleEndian.Uint64([]byte(t[o:o+8])))
 		}
 	}
 	return c
@@ -258,10 +315,6 @@ func lower8(x uint64) uint64 {
 	return x | up>>2
 }
 
-// kwBucketOf is the bucket of a keyword whose last three (lower-case)
-// bytes are x, y, z.
-func kwBucketOf(x, y, z byte) int { return kwHash3(x, y, z) >> (16 - kwBucketBits) }
-
 // buildKwBuckets fills the buckets with the keywords the trie holds:
 // the first of those with the same text.
 func buildKwBuckets() {
@@ -271,6 +324,9 @@ func buildKwBuckets() {
 			all = append(all, k)
 		}
 	}
+	if len(all) >= len(kwCands) {
+		panic("pii: too many keywords for kwCands")
+	}
 	// Longest first; equal lengths in a fixed order.
 	sort.SliceStable(all, func(i, j int) bool {
 		if len(all[i].text) != len(all[j].text) {
@@ -278,67 +334,98 @@ func buildKwBuckets() {
 		}
 		return all[i].text < all[j].text
 	})
-	var buckets [1 << kwBucketBits][]*keyword
+	var buckets [kwBuckets][]*keyword
 	for _, k := range all {
-		n := len(k.text)
-		if n == 2 {
-			kwTwo = append(kwTwo, k)
-			continue
+		w := kwTail(k.text)
+		var h int
+		switch len(k.text) {
+		case 2:
+			h = kwBucketOf2(w)
+		case 3:
+			h = kwBucketOf3(w)
+		default:
+			h = kwBucketOf4(w)
 		}
-		h := kwBucketOf(k.text[n-3], k.text[n-2], k.text[n-1])
+		if len(k.text) <= 3 {
+			i := kwShortPair(w)
+			kwShortEnd[i>>6] |= 1 << (i & 63)
+		}
 		buckets[h] = append(buckets[h], k)
 	}
+	n := 0
 	for h := range buckets {
-		kwBucket[h] = uint16(len(kwCands))
+		kwBucket[h] = uint8(n)
 		for _, k := range buckets[h] {
-			kwCands = append(kwCands, newKwCand(k))
+			kwCands[n] = newKwCand(k)
+			n++
 		}
 	}
-	kwBucket[len(buckets)] = uint16(len(kwCands))
+	kwBucket[len(buckets)] = uint8(n)
 }
 
 // matchEnding returns the longest keyword whose last byte is b[p].
 //
-// The eight bytes ending at p, case folded, are one word; each candidate
-// of the bucket is compared with it whole, and the longer keywords then a
-// word at a time. Within eight bytes of the start of b, byte by byte.
+// The eight bytes ending at p are one word, zero before the start of b
+// (no keyword holds a zero byte); each candidate of a bucket is compared
+// with it whole, and the longer keywords then a word at a time. The
+// loop does the common case only, so that it calls nothing and keeps its
+// values in registers: a keyword longer than eight bytes, the short
+// keywords and a p within eight bytes of the start of a short b go on in
+// kwSearch.
 func matchEnding(b []byte, p int) *keyword {
-	if p >= 7 && p < len(b) {
-		w := lower8(binary.LittleEndian.Uint64(b[p-7:]))
-		h := kwBucketOf(byte(w>>40), byte(w>>48), byte(w>>56))
-	cands:
-		for i := range kwCands[kwBucket[h]:kwBucket[h+1]] {
-			c := &kwCands[int(kwBucket[h])+i]
-			if w&c.mask != c.tail {
-				continue
-			}
-			k := c.k
-			q := p + 1 - len(k.text)
-			if q < 0 {
-				continue
-			}
-			for j, o := range c.rest {
-				if lower8(binary.LittleEndian.Uint64(b[q+o:])) != c.head[j] {
-					continue cands
-				}
-			}
-			if kwBoundary(b, k, q) {
-				return k
-			}
+	var w uint64
+	switch {
+	case p >= 7 && p < len(b):
+		w = binary.LittleEndian.Uint64(b[p-7 : p+1])
+	case p >= 0 && p < len(b) && len(b) >= 8:
+		w = binary.LittleEndian.Uint64(b) << (8 * (7 - p))
+	default:
+		return matchNearStart(b, p)
+	}
+	h := kwBucketOf4(w)
+	for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
+		c := &kwCands[i]
+		if (w^c.tail)&c.mask != 0 {
+			continue
 		}
-	} else if p >= 2 && p < len(b) {
-		h := kwBucketOf(lowerTab[b[p-2]], lowerTab[b[p-1]], lowerTab[b[p]])
-		for _, c := range kwCands[kwBucket[h]:kwBucket[h+1]] {
-			k := c.k
-			if q := p + 1 - len(k.text); q >= 0 && lowerEqual(b[q:p+1], k.text) && kwBoundary(b, k, q) {
-				return k
-			}
+		if c.long >= 0 {
+			return kwSearch(b, p, w, i, kwBucket[h+1])
+		}
+		if kwBoundary(b, c.k, p+1-int(c.n)) {
+			return c.k
 		}
 	}
-	if p >= 1 && p < len(b) {
-		x, y := lowerTab[b[p-1]], lowerTab[b[p]]
-		for _, k := range kwTwo {
-			if k.text[0] == x && k.text[1] == y && kwBoundary(b, k, p-1) {
+	if i := kwShortPair(w); kwShortEnd[i>>6]&(1<<(i&63)) != 0 {
+		return kwSearch(b, p, w, 0, 0)
+	}
+	return nil
+}
+
+// matchNearStart is matchEnding for a b of fewer than eight bytes, and
+// for a p outside b.
+func matchNearStart(b []byte, p int) *keyword {
+	if p < 0 || p >= len(b) {
+		return nil
+	}
+	var pad [8]byte
+	copy(pad[7-p:], b[:p+1])
+	w := binary.LittleEndian.Uint64(pad[:])
+	h := kwBucketOf4(w)
+	return kwSearch(b, p, w, kwBucket[h], kwBucket[h+1])
+}
+
+// kwSearch returns the first keyword that ends at p among the candidates
+// kwCands[from:to], then in the buckets of the short keywords; w holds
+// the eight bytes that end at p.
+func kwSearch(b []byte, p int, w uint64, from, to uint8) *keyword {
+	for i := from; i < to; i++ {
+		if k := kwCandAt(b, p, w, &kwCands[i]); k != nil {
+			return k
+		}
+	}
+	for _, h := range [2]int{kwBucketOf3(w), kwBucketOf2(w)} {
+		for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
+			if k := kwCandAt(b, p, w, &kwCands[i]); k != nil {
 				return k
 			}
 		}
@@ -346,17 +433,29 @@ func matchEnding(b []byte, p int) *keyword {
 	return nil
 }
 
-// lowerEqual reports whether s, with ASCII capitals folded, is t.
-func lowerEqual(s []byte, t string) bool {
-	if len(s) != len(t) {
-		return false
+// kwCandAt returns c's keyword if it ends at p, w being the eight bytes
+// that end there.
+func kwCandAt(b []byte, p int, w uint64, c *kwCand) *keyword {
+	if (w^c.tail)&c.mask != 0 {
+		return nil
 	}
-	for i := range len(t) {
-		if lowerTab[s[i]] != t[i] {
-			return false
+	q := p + 1 - int(c.n)
+	if c.long >= 0 {
+		if q < 0 {
+			return nil
+		}
+		words := kwLong[c.long:]
+		for j := range int(words[0]) {
+			o, x := words[1+2*j], words[2+2*j]
+			if lower8(binary.LittleEndian.Uint64(b[q+int(o):])) != x {
+				return nil
+			}
 		}
 	}
-	return true
+	if !kwBoundary(b, c.k, q) {
+		return nil
+	}
+	return c.k
 }
 
 // kwBoundary reports whether keyword k, found at b[q:], stands on its
