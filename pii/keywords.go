@@ -85,15 +85,9 @@ type keyword struct {
 }
 
 // kwEnd2 is a bit set of the last two (lower-case) bytes of every
-// keyword, and kwEnd3 one of the hashes of the last three of every keyword
-// of three bytes or more: the filters that keep the backward search cheap.
-// kwLen2 holds the two-byte keywords, which kwEnd3 cannot see.
-var kwEnd2, kwLen2, kwEnd3 [256 * 256 / 64]uint64
-
-// kwHash3 hashes three lower-case bytes to 16 bits.
-func kwHash3(x, y, z byte) int {
-	return int((uint32(x)<<16 | uint32(y)<<8 | uint32(z)) * 0x9e3779b1 >> 16)
-}
+// keyword: the filter that keeps the backward search cheap (see
+// kwPairEnd).
+var kwEnd2 [256 * 256 / 64]uint64
 
 // The keywords are matched backwards from their last byte, in a trie of
 // their reversed (lower-case) text: one step per byte, and the longest
@@ -137,12 +131,6 @@ func addKeyword(k keyword) {
 	}
 	i := int(k.text[n-2])<<8 | int(k.text[n-1])
 	kwEnd2[i>>6] |= 1 << (i & 63)
-	if n == 2 {
-		kwLen2[i>>6] |= 1 << (i & 63)
-	} else {
-		h := kwHash3(k.text[n-3], k.text[n-2], k.text[n-1])
-		kwEnd3[h>>6] |= 1 << (h & 63)
-	}
 	node := kwRoot[k.text[n-1]]
 	if node == 0 {
 		node = newKwNode()
@@ -510,30 +498,22 @@ func keywordBefore(b []byte, start int) context {
 	w := b[lim-1 : start]
 	k := len(w) - 1
 	for ; k >= 1; k-- {
-		i := uint(w[k-1])<<8 | uint(w[k])
+		i := uint(binary.LittleEndian.Uint16(w[k-1 : k+1]))
 		if kwPairAny[i>>6]>>(i&63)&1 == 0 {
 			continue
 		}
 		p := lim - 1 + k
 		x := w[k]
 		if kwPairEnd[i>>6]&(1<<(i&63)) != 0 {
-			y, z := lowerTab[b[p-1]], lowerTab[x]
-			j := int(y)<<8 | int(z)
-			h := 0
-			if p >= 2 {
-				h = kwHash3(lowerTab[b[p-2]], y, z)
-			}
-			if p >= 2 && kwEnd3[h>>6]&(1<<(h&63)) != 0 || kwLen2[j>>6]&(1<<(j&63)) != 0 {
-				if kw := matchEnding(b, p); kw != nil {
-					c.kw = kw
-					return c
-				}
+			if kw := matchEnding(b, p); kw != nil {
+				c.kw = kw
+				return c
 			}
 		}
 		if kwStop[x] {
 			if x == '\n' {
 				c.sameLine = false
-			} else if escapeEnd(b, p) == 0 {
+			} else if k >= 4 && !kwHasU(binary.LittleEndian.Uint32(w[k-4:k])) || escapeEnd(b, p) == 0 {
 				return c // a digit, not of a \uXXXX escape
 			}
 		}
@@ -545,13 +525,17 @@ func keywordBefore(b []byte, start int) context {
 	return c
 }
 
-// kwPairEnd is kwEnd2 by raw bytes: bit y<<8|z is set when y, z with
-// ASCII capitals folded are the last two bytes of a keyword. kwPairAny
+// kwPairEnd is kwEnd2 by raw bytes: bit kwPair(y, z) is set when y, z
+// with ASCII capitals folded are the last two bytes of a keyword. kwPairAny
 // adds every pair whose second byte is a stop byte (kwStop).
 var kwPairEnd, kwPairAny [256 * 256 / 64]uint64
 
+// kwPair is the index of the pair y, z in kwPairEnd and kwPairAny: the
+// two bytes read as one little-endian word.
+func kwPair(y, z int) int { return z<<8 | y }
+
 func init() {
-	set := func(t *[256 * 256 / 64]uint64, y, z int) { i := y<<8 | z; t[i>>6] |= 1 << (i & 63) }
+	set := func(t *[256 * 256 / 64]uint64, y, z int) { i := kwPair(y, z); t[i>>6] |= 1 << (i & 63) }
 	// Every case of each pair of kwEnd2 (lower case there).
 	cases := func(c int) []int {
 		if c-'a' < 26 && c >= 'a' {
@@ -577,6 +561,14 @@ func init() {
 			}
 		}
 	}
+}
+
+// kwHasU reports whether one of the four bytes of x is 'u'. A digit is
+// of a \uXXXX escape only if one of the four bytes before it is, so
+// without one escapeEnd need not look.
+func kwHasU(x uint32) bool {
+	x ^= 0x75757575 // 'u' becomes zero
+	return (x-0x01010101)&^x&0x80808080 != 0
 }
 
 // kwStop marks the bytes the backward keyword search stops to look at: a
