@@ -202,13 +202,12 @@ var (
 	// bytes so that the reads of kwCands need no bounds checks.
 	kwBucket [kwBuckets + 1]uint8
 	kwCands  [256]kwCand
-	// kwLong holds the words of the keywords longer than eight bytes
-	// besides their last eight: for such a keyword's kwCand.long = i,
-	// kwLong[i] is the number of words, and each word follows as its
-	// offset in the text and the word itself (see kwWordsAt).
-	kwLong []uint64
-	// kwShortEnd is a bit set of the last two bytes of every keyword of
-	// two or three bytes, indexed as kwShortPair does.
+	// kwWords holds the words of the keywords longer than eight bytes,
+	// besides their last eight (see kwCand.first).
+	kwWords []kwWord
+	// kwShortEnd is a bit set of the raw byte pairs that, with ASCII
+	// capitals folded, are the last two bytes of a keyword of two or
+	// three bytes; indexed by kwPair, as the top two bytes of a word.
 	kwShortEnd [256 * 256 / 64]uint64
 )
 
@@ -222,8 +221,33 @@ var (
 type kwCand struct {
 	tail, mask uint64
 	k          *keyword
-	long       int32 // index in kwLong of a keyword longer than eight bytes, or -1
-	n          int32 // len(k.text)
+	n          uint8 // len(k.text)
+	// A keyword longer than eight bytes has words more words to
+	// compare, kwWords[first:first+words].
+	words uint8
+	first uint16
+}
+
+// kwWord is eight bytes of a keyword at off, with the mask of the bits
+// to compare, as in kwCand.
+type kwWord struct {
+	off     int
+	x, mask uint64
+}
+
+// kwMask returns the mask of the bits to compare for the eight bytes of
+// text s ending in the top byte (s may be shorter): all the bits of its
+// bytes but the case bit of its letters.
+func kwMask(s string) uint64 {
+	var m uint64
+	for i := range min(len(s), 8) {
+		c := uint64(0xff)
+		if isLetter(s[len(s)-1-i]) {
+			c = 0xff &^ 0x20
+		}
+		m |= c << (56 - 8*i)
+	}
+	return m
 }
 
 // The buckets are found from the last bytes with the case bit set in
@@ -246,9 +270,6 @@ func kwBucketOf3(w uint64) int {
 func kwBucketOf2(w uint64) int {
 	return kwBucket2 + int((uint32(w>>48)|0x2020)*0x9e3779b1>>(32-kwShortBits))
 }
-
-// kwShortPair is the index in kwShortEnd of the last two bytes of w.
-func kwShortPair(w uint64) uint { return uint(w>>48) | 0x2020 }
 
 // kwWordsAt returns the offsets at which a text of n > 8 bytes is
 // compared a word at a time, besides its last eight bytes: every eight
@@ -273,34 +294,18 @@ func kwTail(t string) uint64 {
 func newKwCand(k *keyword) kwCand {
 	t := k.text
 	n := len(t)
-	c := kwCand{k: k, tail: kwTail(t), long: -1, n: int32(n)}
-	for i := range min(n, 8) {
-		m := uint64(0xff)
-		if isLetter(t[n-1-i]) {
-			m = 0xff &^ 0x20
-		}
-		c.mask |= m << (56 - 8*i)
+	if n > 255 || len(kwWords) > 65535-n/8 {
+		panic("pii: keyword too long: " + t)
 	}
+	c := kwCand{k: k, tail: kwTail(t), mask: kwMask(t), n: uint8(n), first: uint16(len(kwWords))}
 	if n > 8 {
-		c.long = int32(len(kwLong))
-		at := kwWordsAt(n)
-		kwLong = append(kwLong, uint64(len(at)))
-		for _, o := range at {
-			kwLong = append(kwLong, uint64(o), binary.LittleEndian.Uint64([]byte(t[o:o+8])))
+		for _, o := range kwWordsAt(n) {
+			s := t[o : o+8]
+			kwWords = append(kwWords, kwWord{off: o, x: binary.LittleEndian.Uint64([]byte(s)), mask: kwMask(s)})
+			c.words++
 		}
 	}
 	return c
-}
-
-// lower8 folds the ASCII capitals of eight bytes at once, as lowerTab
-// does one at a time.
-func lower8(x uint64) uint64 {
-	const ones = 0x0101010101010101
-	h := x & (0x7f * ones)
-	geA := h + (0x80-'A')*ones   // bit 7 set where h >= 'A'
-	gtZ := h + (0x80-'Z'-1)*ones // bit 7 set where h > 'Z'
-	up := (geA &^ gtZ) &^ x & (0x80 * ones)
-	return x | up>>2
 }
 
 // buildKwBuckets fills the buckets with the keywords the trie holds:
@@ -334,11 +339,15 @@ func buildKwBuckets() {
 		default:
 			h = kwBucketOf4(w)
 		}
-		if len(k.text) <= 3 {
-			i := kwShortPair(w)
-			kwShortEnd[i>>6] |= 1 << (i & 63)
-		}
 		buckets[h] = append(buckets[h], k)
+		if n := len(k.text); n <= 3 {
+			for _, y := range caseForms(int(k.text[n-2])) {
+				for _, z := range caseForms(int(k.text[n-1])) {
+					i := kwPair(y, z)
+					kwShortEnd[i>>6] |= 1 << (i & 63)
+				}
+			}
+		}
 	}
 	n := 0
 	for h := range buckets {
@@ -349,6 +358,14 @@ func buildKwBuckets() {
 		}
 	}
 	kwBucket[len(buckets)] = uint8(n)
+}
+
+// caseForms returns the bytes that fold to lower-case byte c.
+func caseForms(c int) []int {
+	if c >= 'a' && c <= 'z' {
+		return []int{c, c - 'a' + 'A'}
+	}
+	return []int{c}
 }
 
 // matchEnding returns the longest keyword whose last byte is b[p].
@@ -376,15 +393,15 @@ func matchEnding(b []byte, p int) *keyword {
 		if (w^c.tail)&c.mask != 0 {
 			continue
 		}
-		if c.long >= 0 {
+		if c.words != 0 {
 			return kwSearch(b, p, w, i, kwBucket[h+1])
 		}
 		if kwBoundary(b, c.k, p+1-int(c.n)) {
 			return c.k
 		}
 	}
-	if i := kwShortPair(w); kwShortEnd[i>>6]&(1<<(i&63)) != 0 {
-		return kwSearch(b, p, w, 0, 0)
+	if i := uint(w >> 48); kwShortEnd[i>>6]&(1<<(i&63)) != 0 {
+		return matchShort(b, p, w)
 	}
 	return nil
 }
@@ -403,47 +420,58 @@ func matchNearStart(b []byte, p int) *keyword {
 }
 
 // kwSearch returns the first keyword that ends at p among the candidates
-// kwCands[from:to], then in the buckets of the short keywords; w holds
-// the eight bytes that end at p.
+// kwCands[from:to], then among the short keywords; w holds the eight
+// bytes that end at p.
 func kwSearch(b []byte, p int, w uint64, from, to uint8) *keyword {
 	for i := from; i < to; i++ {
-		if k := kwCandAt(b, p, w, &kwCands[i]); k != nil {
-			return k
+		c := &kwCands[i]
+		if (w^c.tail)&c.mask != 0 {
+			continue
+		}
+		q := p + 1 - int(c.n)
+		if c.words != 0 && !kwWordsEqual(b, q, c) {
+			continue
+		}
+		if kwBoundary(b, c.k, q) {
+			return c.k
 		}
 	}
-	for _, h := range [2]int{kwBucketOf3(w), kwBucketOf2(w)} {
-		for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
-			if k := kwCandAt(b, p, w, &kwCands[i]); k != nil {
-				return k
-			}
-		}
+	if i := uint(w >> 48); kwShortEnd[i>>6]&(1<<(i&63)) != 0 {
+		return matchShort(b, p, w)
 	}
 	return nil
 }
 
-// kwCandAt returns c's keyword if it ends at p, w being the eight bytes
-// that end there.
-func kwCandAt(b []byte, p int, w uint64, c *kwCand) *keyword {
-	if (w^c.tail)&c.mask != 0 {
-		return nil
+// kwWordsEqual reports whether the words of c's keyword besides its last
+// eight bytes stand at b[q:].
+func kwWordsEqual(b []byte, q int, c *kwCand) bool {
+	if q < 0 {
+		return false
 	}
-	q := p + 1 - int(c.n)
-	if c.long >= 0 {
-		if q < 0 {
-			return nil
-		}
-		words := kwLong[c.long:]
-		for j := range int(words[0]) {
-			o, x := words[1+2*j], words[2+2*j]
-			if lower8(binary.LittleEndian.Uint64(b[q+int(o):])) != x {
-				return nil
-			}
+	for _, x := range kwWords[c.first : int(c.first)+int(c.words)] {
+		if (binary.LittleEndian.Uint64(b[q+x.off:])^x.x)&x.mask != 0 {
+			return false
 		}
 	}
-	if !kwBoundary(b, c.k, q) {
-		return nil
+	return true
+}
+
+// matchShort returns the keyword of three or else two bytes that ends at
+// p, w being the eight bytes that end there.
+func matchShort(b []byte, p int, w uint64) *keyword {
+	h := kwBucketOf3(w)
+	for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
+		if c := &kwCands[i]; (w^c.tail)&c.mask == 0 && kwBoundary(b, c.k, p-2) {
+			return c.k
+		}
 	}
-	return c.k
+	h = kwBucketOf2(w)
+	for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
+		if c := &kwCands[i]; (w^c.tail)&c.mask == 0 && kwBoundary(b, c.k, p-1) {
+			return c.k
+		}
+	}
+	return nil
 }
 
 // kwBoundary reports whether keyword k, found at b[q:], stands on its
@@ -537,17 +565,11 @@ func kwPair(y, z int) int { return z<<8 | y }
 func init() {
 	set := func(t *[256 * 256 / 64]uint64, y, z int) { i := kwPair(y, z); t[i>>6] |= 1 << (i & 63) }
 	// Every case of each pair of kwEnd2 (lower case there).
-	cases := func(c int) []int {
-		if c-'a' < 26 && c >= 'a' {
-			return []int{c, c - 'a' + 'A'}
-		}
-		return []int{c}
-	}
 	for w, bits := range kwEnd2 {
 		for ; bits != 0; bits &= bits - 1 {
 			j := w<<6 | mbits.TrailingZeros64(bits)
-			for _, y := range cases(j >> 8) {
-				for _, z := range cases(j & 255) {
+			for _, y := range caseForms(j >> 8) {
+				for _, z := range caseForms(j & 255) {
 					set(&kwPairEnd, y, z)
 					set(&kwPairAny, y, z)
 				}
