@@ -523,7 +523,7 @@ func keywordBefore(b []byte, start int) context {
 	lim := max(start-kwWindow, 1)
 	// w[k] is b[lim-1+k]: the pairs ending at lim to start-1, indexed so
 	// that the compiler sees every read in bounds.
-	w := b[lim-1 : start]
+	w := b[lim-1 : start : start]
 	k := len(w) - 1
 	for ; k >= 1; k-- {
 		i := uint(binary.LittleEndian.Uint16(w[k-1 : k+1]))
