@@ -173,6 +173,7 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
 		}
 	}
+	checkKeywords(t, b)
 	checkCardNear(t, b)
 }
 

@@ -509,9 +509,11 @@ func (c context) kind() kwKind {
 //
 // Most bytes are neither a stop nor the end of a keyword: one look-up of
 // the byte pair ending at p (kwPairAny, raw bytes, case folded when the
-// table was built) passes over them. The filters behind it are those of
-// the last two bytes (kwEnd2), then the last three (or a two-byte
-// keyword).
+// table was built) passes over them. A pair that ends a keyword
+// (kwPairEnd) goes to matchEnding, whose bucket look-up is the next
+// filter: a filter of its own here (the last three bytes, or the bucket
+// looked up in this loop) cost more than the calls it saved, because
+// every value this loop keeps is then spilled around the call.
 func keywordBefore(b []byte, start int) context {
 	c := context{sameLine: true}
 	if start < 2 {
