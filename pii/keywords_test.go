@@ -164,14 +164,15 @@ func TestKeywordTables(t *testing.T) {
 			t.Fatalf("keyword %q not in a bucket", text)
 		}
 	}
+	shortEnds := map[string]bool{}
+	for _, text := range keywordTexts() {
+		if n := len(text); n <= 3 {
+			shortEnds[text[n-2:]] = true
+		}
+	}
 	for y := range 256 {
 		for z := range 256 {
-			want := false
-			for _, text := range keywordTexts() {
-				if n := len(text); n <= 3 && text[n-2] == lowerTab[y] && text[n-1] == lowerTab[z] {
-					want = true
-				}
-			}
+			want := shortEnds[string([]byte{lowerTab[y], lowerTab[z]})]
 			i := kwPair(y, z)
 			if got := kwShortEnd[i>>6]&(1<<(i&63)) != 0; got != want {
 				t.Fatalf("kwShortEnd(%#x, %#x) = %v", y, z, got)
