@@ -222,8 +222,8 @@ type kwCand struct {
 	tail, mask uint64
 	k          *keyword
 	n          uint8 // len(k.text)
-	// A keyword longer than eight bytes has words more words to
-	// compare, kwWords[first:first+words].
+	// words is how many more words a keyword longer than eight bytes
+	// has to compare, kwWords[first:first+words]; zero for the others.
 	words uint8
 	first uint16
 }
@@ -374,9 +374,9 @@ func caseForms(c int) []int {
 // (no keyword holds a zero byte); each candidate of a bucket is compared
 // with it whole, and the longer keywords then a word at a time. The
 // loop does the common case only, so that it calls nothing and keeps its
-// values in registers: a keyword longer than eight bytes, the short
-// keywords and a p within eight bytes of the start of a short b go on in
-// kwSearch.
+// values in registers: a keyword longer than eight bytes and a p outside
+// b or within eight bytes of the start of a short b go on in kwSearch,
+// and the keywords of two and three bytes in matchShort.
 func matchEnding(b []byte, p int) *keyword {
 	var w uint64
 	switch {
