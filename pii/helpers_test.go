@@ -302,6 +302,7 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("versionMayEndBefore(%q, %d) = false before a version keyword", b, p)
 		}
 	}
+	checkKeywords(t, b)
 	checkCardNear(t, b)
 	checkNumberHelpers(t, b)
 }
@@ -452,7 +453,7 @@ func TestQuietTable(t *testing.T) {
 func TestKeywordPairTables(t *testing.T) {
 	for y := 0; y < 256; y++ {
 		for z := 0; z < 256; z++ {
-			i := y<<8 | z
+			i := kwPair(y, z)
 			j := int(lowerTab[y])<<8 | int(lowerTab[z])
 			end := kwEnd2[j>>6]&(1<<(j&63)) != 0
 			stop := end || kwStop[z]

@@ -85,15 +85,9 @@ type keyword struct {
 }
 
 // kwEnd2 is a bit set of the last two (lower-case) bytes of every
-// keyword, and kwEnd3 one of the hashes of the last three of every keyword
-// of three bytes or more: the filters that keep the backward search cheap.
-// kwLen2 holds the two-byte keywords, which kwEnd3 cannot see.
-var kwEnd2, kwLen2, kwEnd3 [256 * 256 / 64]uint64
-
-// kwHash3 hashes three lower-case bytes to 16 bits.
-func kwHash3(x, y, z byte) int {
-	return int((uint32(x)<<16 | uint32(y)<<8 | uint32(z)) * 0x9e3779b1 >> 16)
-}
+// keyword: the filter that keeps the backward search cheap (see
+// kwPairEnd).
+var kwEnd2 [256 * 256 / 64]uint64
 
 // The keywords are matched backwards from their last byte, in a trie of
 // their reversed (lower-case) text: one step per byte, and the longest
@@ -137,12 +131,6 @@ func addKeyword(k keyword) {
 	}
 	i := int(k.text[n-2])<<8 | int(k.text[n-1])
 	kwEnd2[i>>6] |= 1 << (i & 63)
-	if n == 2 {
-		kwLen2[i>>6] |= 1 << (i & 63)
-	} else {
-		h := kwHash3(k.text[n-3], k.text[n-2], k.text[n-1])
-		kwEnd3[h>>6] |= 1 << (h & 63)
-	}
 	node := kwRoot[k.text[n-1]]
 	if node == 0 {
 		node = newKwNode()
@@ -190,29 +178,97 @@ func jsonEscape(w string) string {
 
 // matchEnding does not walk the trie: one step per byte is a chain of
 // dependent loads, a dozen for a JSON-escaped Chinese keyword. The
-// keywords of three bytes or more are in buckets by the hash of their
-// last three bytes, longest first, and compared whole with the bytes
-// before p (the loads do not depend on each other); the two-byte ones
-// are in kwTwo. The trie stays as the reference (helpers_test.go).
-const kwBucketBits = 12
-
-var (
-	kwBucket [1<<kwBucketBits + 1]uint16 // bucket h is kwCands[kwBucket[h]:kwBucket[h+1]]
-	kwCands  []kwCand
-	kwTwo    []*keyword
+// keywords are in buckets, longest first, and compared whole with the
+// eight bytes that end at p (the loads do not depend on each other). The
+// keywords of four bytes or more are in a bucket by a hash of their last
+// four bytes, so a keyword that ends at p is mostly the first candidate
+// of the one bucket looked at; those of three and of two bytes are in
+// buckets of their own by a hash of all their bytes, looked at only when
+// the last two bytes at p end such a keyword (kwShortEnd). The trie
+// stays as the reference (helpers_test.go).
+const (
+	kwBucketBits = 12
+	kwShortBits  = 8 // the buckets of three- and of two-byte keywords
+	// The buckets of each length, one after the other: bucket h of the
+	// keywords of four bytes or more, kwBucket3+h of three-byte ones,
+	// kwBucket2+h of two-byte ones.
+	kwBucket3 = 1 << kwBucketBits
+	kwBucket2 = kwBucket3 + 1<<kwShortBits
+	kwBuckets = kwBucket2 + 1<<kwShortBits
 )
 
-// kwCand is a keyword of three bytes or more in its bucket, with the last
-// (up to) eight bytes of its text as a little-endian word aligned to end
-// in the top byte, and the mask of the bytes it covers: a candidate is
-// turned away by one compare with the eight bytes that end at p.
+var (
+	// Bucket h is kwCands[kwBucket[h]:kwBucket[h+1]]. The indexes are
+	// bytes so that the reads of kwCands need no bounds checks.
+	kwBucket [kwBuckets + 1]uint8
+	kwCands  [256]kwCand
+	// kwWords holds the words of the keywords longer than eight bytes,
+	// besides their last eight (see kwCand.first).
+	kwWords []kwWord
+	// kwShortEnd is a bit set of the raw byte pairs that, with ASCII
+	// capitals folded, are the last two bytes of a keyword of two or
+	// three bytes; indexed by kwPair, as the top two bytes of a word.
+	kwShortEnd [256 * 256 / 64]uint64
+)
+
+// kwCand is a keyword in its bucket, with the last (up to) eight bytes
+// of its text as a little-endian word aligned to end in the top byte,
+// and the mask of the bits the eight bytes that end at p must have as
+// the keyword has them to match: all the bits of the bytes the text
+// covers, but for the case bit (0x20) of its letters. A candidate is
+// turned away by one exclusive or, and, and test; the bytes need not be
+// case folded first.
 type kwCand struct {
 	tail, mask uint64
 	k          *keyword
-	// head holds the words of the text at rest[i] for the keywords
-	// longer than eight bytes (see wordsAt).
-	head []uint64
-	rest []int
+	n          uint8 // len(k.text)
+	// words is how many more words a keyword longer than eight bytes
+	// has to compare, kwWords[first:first+words]; zero for the others.
+	words uint8
+	first uint16
+}
+
+// kwWord is eight bytes of a keyword at off, with the mask of the bits
+// to compare, as in kwCand.
+type kwWord struct {
+	off     int
+	x, mask uint64
+}
+
+// kwMask returns the mask of the bits to compare for the eight bytes of
+// text s ending in the top byte (s may be shorter): all the bits of its
+// bytes but the case bit of its letters.
+func kwMask(s string) uint64 {
+	var m uint64
+	for i := range min(len(s), 8) {
+		c := uint64(0xff)
+		if isLetter(s[len(s)-1-i]) {
+			c = 0xff &^ 0x20
+		}
+		m |= c << (56 - 8*i)
+	}
+	return m
+}
+
+// The buckets are found from the last bytes with the case bit set in
+// every byte, so that the same bytes in either case, which are one
+// keyword, fall in one bucket. (It puts some other pairs of bytes
+// together too; the candidates' compare tells them apart.)
+
+// kwBucketOf4 is the bucket of the keywords of four bytes or more that
+// may end where w ends.
+func kwBucketOf4(w uint64) int {
+	return int((uint32(w>>32) | 0x20202020) * 0x9e3779b1 >> (32 - kwBucketBits))
+}
+
+// kwBucketOf3 and kwBucketOf2 are those of the keywords of three and two
+// bytes.
+func kwBucketOf3(w uint64) int {
+	return kwBucket3 + int((uint32(w>>40)|0x202020)*0x9e3779b1>>(32-kwShortBits))
+}
+
+func kwBucketOf2(w uint64) int {
+	return kwBucket2 + int((uint32(w>>48)|0x2020)*0x9e3779b1>>(32-kwShortBits))
 }
 
 // kwWordsAt returns the offsets at which a text of n > 8 bytes is
@@ -227,40 +283,30 @@ func kwWordsAt(n int) []int {
 	return at
 }
 
+// kwTail is the word of the last (up to) eight bytes of t, aligned to
+// end in the top byte, zero below.
+func kwTail(t string) uint64 {
+	var w [8]byte
+	copy(w[max(8-len(t), 0):], t[max(len(t)-8, 0):])
+	return binary.LittleEndian.Uint64(w[:])
+}
+
 func newKwCand(k *keyword) kwCand {
 	t := k.text
 	n := len(t)
-	c := kwCand{k: k}
-	if n >= 8 {
-		c.tail, c.mask = binary.LittleEndian.Uint64([]byte(t[n-8:])), ^uint64(0)
-	} else {
-		var w [8]byte
-		copy(w[8-n:], t)
-		c.tail, c.mask = binary.LittleEndian.Uint64(w[:]), ^uint64(0)<<(8*(8-n))
+	if n > 255 || len(kwWords) > 65535-n/8 {
+		panic("pii: keyword too long: " + t)
 	}
+	c := kwCand{k: k, tail: kwTail(t), mask: kwMask(t), n: uint8(n), first: uint16(len(kwWords))}
 	if n > 8 {
-		c.rest = kwWordsAt(n)
-		for _, o := range c.rest {
-			c.head = append(c.head, binary.LittleEndian.Uint64([]byte(t[o:o+8])))
+		for _, o := range kwWordsAt(n) {
+			s := t[o : o+8]
+			kwWords = append(kwWords, kwWord{off: o, x: binary.LittleEndian.Uint64([]byte(s)), mask: kwMask(s)})
+			c.words++
 		}
 	}
 	return c
 }
-
-// lower8 folds the ASCII capitals of eight bytes at once, as lowerTab
-// does one at a time.
-func lower8(x uint64) uint64 {
-	const ones = 0x0101010101010101
-	h := x & (0x7f * ones)
-	geA := h + (0x80-'A')*ones   // bit 7 set where h >= 'A'
-	gtZ := h + (0x80-'Z'-1)*ones // bit 7 set where h > 'Z'
-	up := (geA &^ gtZ) &^ x & (0x80 * ones)
-	return x | up>>2
-}
-
-// kwBucketOf is the bucket of a keyword whose last three (lower-case)
-// bytes are x, y, z.
-func kwBucketOf(x, y, z byte) int { return kwHash3(x, y, z) >> (16 - kwBucketBits) }
 
 // buildKwBuckets fills the buckets with the keywords the trie holds:
 // the first of those with the same text.
@@ -271,6 +317,9 @@ func buildKwBuckets() {
 			all = append(all, k)
 		}
 	}
+	if len(all) >= len(kwCands) {
+		panic("pii: too many keywords for kwCands")
+	}
 	// Longest first; equal lengths in a fixed order.
 	sort.SliceStable(all, func(i, j int) bool {
 		if len(all[i].text) != len(all[j].text) {
@@ -278,85 +327,151 @@ func buildKwBuckets() {
 		}
 		return all[i].text < all[j].text
 	})
-	var buckets [1 << kwBucketBits][]*keyword
+	var buckets [kwBuckets][]*keyword
 	for _, k := range all {
-		n := len(k.text)
-		if n == 2 {
-			kwTwo = append(kwTwo, k)
-			continue
+		w := kwTail(k.text)
+		var h int
+		switch len(k.text) {
+		case 2:
+			h = kwBucketOf2(w)
+		case 3:
+			h = kwBucketOf3(w)
+		default:
+			h = kwBucketOf4(w)
 		}
-		h := kwBucketOf(k.text[n-3], k.text[n-2], k.text[n-1])
 		buckets[h] = append(buckets[h], k)
-	}
-	for h := range buckets {
-		kwBucket[h] = uint16(len(kwCands))
-		for _, k := range buckets[h] {
-			kwCands = append(kwCands, newKwCand(k))
+		if n := len(k.text); n <= 3 {
+			for _, y := range caseForms(int(k.text[n-2])) {
+				for _, z := range caseForms(int(k.text[n-1])) {
+					i := kwPair(y, z)
+					kwShortEnd[i>>6] |= 1 << (i & 63)
+				}
+			}
 		}
 	}
-	kwBucket[len(buckets)] = uint16(len(kwCands))
+	n := 0
+	for h := range buckets {
+		kwBucket[h] = uint8(n)
+		for _, k := range buckets[h] {
+			kwCands[n] = newKwCand(k)
+			n++
+		}
+	}
+	kwBucket[len(buckets)] = uint8(n)
+}
+
+// caseForms returns the bytes that fold to lower-case byte c.
+func caseForms(c int) []int {
+	if c >= 'a' && c <= 'z' {
+		return []int{c, c - 'a' + 'A'}
+	}
+	return []int{c}
 }
 
 // matchEnding returns the longest keyword whose last byte is b[p].
 //
-// The eight bytes ending at p, case folded, are one word; each candidate
-// of the bucket is compared with it whole, and the longer keywords then a
-// word at a time. Within eight bytes of the start of b, byte by byte.
+// The eight bytes ending at p are one word, zero before the start of b
+// (no keyword holds a zero byte); each candidate of a bucket is compared
+// with it whole, and the longer keywords then a word at a time. The
+// loop does the common case only, so that it calls nothing and keeps its
+// values in registers: a keyword longer than eight bytes and a p outside
+// b or within eight bytes of the start of a short b go on in kwSearch,
+// and the keywords of two and three bytes in matchShort.
 func matchEnding(b []byte, p int) *keyword {
-	if p >= 7 && p < len(b) {
-		w := lower8(binary.LittleEndian.Uint64(b[p-7:]))
-		h := kwBucketOf(byte(w>>40), byte(w>>48), byte(w>>56))
-	cands:
-		for i := range kwCands[kwBucket[h]:kwBucket[h+1]] {
-			c := &kwCands[int(kwBucket[h])+i]
-			if w&c.mask != c.tail {
-				continue
-			}
-			k := c.k
-			q := p + 1 - len(k.text)
-			if q < 0 {
-				continue
-			}
-			for j, o := range c.rest {
-				if lower8(binary.LittleEndian.Uint64(b[q+o:])) != c.head[j] {
-					continue cands
-				}
-			}
-			if kwBoundary(b, k, q) {
-				return k
-			}
+	var w uint64
+	switch {
+	case p >= 7 && p < len(b):
+		w = binary.LittleEndian.Uint64(b[p-7 : p+1])
+	case p >= 0 && p < len(b) && len(b) >= 8:
+		w = binary.LittleEndian.Uint64(b) << (8 * (7 - p))
+	default:
+		return matchNearStart(b, p)
+	}
+	h := kwBucketOf4(w)
+	for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
+		c := &kwCands[i]
+		if (w^c.tail)&c.mask != 0 {
+			continue
 		}
-	} else if p >= 2 && p < len(b) {
-		h := kwBucketOf(lowerTab[b[p-2]], lowerTab[b[p-1]], lowerTab[b[p]])
-		for _, c := range kwCands[kwBucket[h]:kwBucket[h+1]] {
-			k := c.k
-			if q := p + 1 - len(k.text); q >= 0 && lowerEqual(b[q:p+1], k.text) && kwBoundary(b, k, q) {
-				return k
-			}
+		if c.words != 0 {
+			return kwSearch(b, p, w, i, kwBucket[h+1])
+		}
+		if kwBoundary(b, c.k, p+1-int(c.n)) {
+			return c.k
 		}
 	}
-	if p >= 1 && p < len(b) {
-		x, y := lowerTab[b[p-1]], lowerTab[b[p]]
-		for _, k := range kwTwo {
-			if k.text[0] == x && k.text[1] == y && kwBoundary(b, k, p-1) {
-				return k
-			}
-		}
+	if i := uint(w >> 48); kwShortEnd[i>>6]&(1<<(i&63)) != 0 {
+		return matchShort(b, p, w)
 	}
 	return nil
 }
 
-// lowerEqual reports whether s, with ASCII capitals folded, is t.
-func lowerEqual(s []byte, t string) bool {
-	if len(s) != len(t) {
+// matchNearStart is matchEnding for a b of fewer than eight bytes, and
+// for a p outside b.
+func matchNearStart(b []byte, p int) *keyword {
+	if p < 0 || p >= len(b) {
+		return nil
+	}
+	var pad [8]byte
+	copy(pad[7-p:], b[:p+1])
+	w := binary.LittleEndian.Uint64(pad[:])
+	h := kwBucketOf4(w)
+	return kwSearch(b, p, w, kwBucket[h], kwBucket[h+1])
+}
+
+// kwSearch returns the first keyword that ends at p among the candidates
+// kwCands[from:to], then among the short keywords; w holds the eight
+// bytes that end at p.
+func kwSearch(b []byte, p int, w uint64, from, to uint8) *keyword {
+	for i := from; i < to; i++ {
+		c := &kwCands[i]
+		if (w^c.tail)&c.mask != 0 {
+			continue
+		}
+		q := p + 1 - int(c.n)
+		if c.words != 0 && !kwWordsEqual(b, q, c) {
+			continue
+		}
+		if kwBoundary(b, c.k, q) {
+			return c.k
+		}
+	}
+	if i := uint(w >> 48); kwShortEnd[i>>6]&(1<<(i&63)) != 0 {
+		return matchShort(b, p, w)
+	}
+	return nil
+}
+
+// kwWordsEqual reports whether the words of c's keyword besides its last
+// eight bytes stand at b[q:].
+func kwWordsEqual(b []byte, q int, c *kwCand) bool {
+	if q < 0 {
 		return false
 	}
-	for i := range len(t) {
-		if lowerTab[s[i]] != t[i] {
+	for _, x := range kwWords[c.first : int(c.first)+int(c.words)] {
+		if (binary.LittleEndian.Uint64(b[q+x.off:])^x.x)&x.mask != 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// matchShort returns the keyword of three or else two bytes that ends at
+// p, w being the eight bytes that end there.
+func matchShort(b []byte, p int, w uint64) *keyword {
+	h := kwBucketOf3(w)
+	for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
+		if c := &kwCands[i]; (w^c.tail)&c.mask == 0 && kwBoundary(b, c.k, p-2) {
+			return c.k
+		}
+	}
+	h = kwBucketOf2(w)
+	for i := kwBucket[h]; i < kwBucket[h+1]; i++ {
+		if c := &kwCands[i]; (w^c.tail)&c.mask == 0 && kwBoundary(b, c.k, p-1) {
+			return c.k
+		}
+	}
+	return nil
 }
 
 // kwBoundary reports whether keyword k, found at b[q:], stands on its
@@ -394,9 +509,11 @@ func (c context) kind() kwKind {
 //
 // Most bytes are neither a stop nor the end of a keyword: one look-up of
 // the byte pair ending at p (kwPairAny, raw bytes, case folded when the
-// table was built) passes over them. The filters behind it are those of
-// the last two bytes (kwEnd2), then the last three (or a two-byte
-// keyword).
+// table was built) passes over them. A pair that ends a keyword
+// (kwPairEnd) goes to matchEnding, whose bucket look-up is the next
+// filter: a filter of its own here (the last three bytes, or the bucket
+// looked up in this loop) cost more than the calls it saved, because
+// every value this loop keeps is then spilled around the call.
 func keywordBefore(b []byte, start int) context {
 	c := context{sameLine: true}
 	if start < 2 {
@@ -408,33 +525,25 @@ func keywordBefore(b []byte, start int) context {
 	lim := max(start-kwWindow, 1)
 	// w[k] is b[lim-1+k]: the pairs ending at lim to start-1, indexed so
 	// that the compiler sees every read in bounds.
-	w := b[lim-1 : start]
+	w := b[lim-1 : start : start]
 	k := len(w) - 1
 	for ; k >= 1; k-- {
-		i := uint(w[k-1])<<8 | uint(w[k])
+		i := uint(binary.LittleEndian.Uint16(w[k-1 : k+1]))
 		if kwPairAny[i>>6]>>(i&63)&1 == 0 {
 			continue
 		}
 		p := lim - 1 + k
 		x := w[k]
 		if kwPairEnd[i>>6]&(1<<(i&63)) != 0 {
-			y, z := lowerTab[b[p-1]], lowerTab[x]
-			j := int(y)<<8 | int(z)
-			h := 0
-			if p >= 2 {
-				h = kwHash3(lowerTab[b[p-2]], y, z)
-			}
-			if p >= 2 && kwEnd3[h>>6]&(1<<(h&63)) != 0 || kwLen2[j>>6]&(1<<(j&63)) != 0 {
-				if kw := matchEnding(b, p); kw != nil {
-					c.kw = kw
-					return c
-				}
+			if kw := matchEnding(b, p); kw != nil {
+				c.kw = kw
+				return c
 			}
 		}
 		if kwStop[x] {
 			if x == '\n' {
 				c.sameLine = false
-			} else if escapeEnd(b, p) == 0 {
+			} else if k >= 4 && !kwHasU(binary.LittleEndian.Uint32(w[k-4:k])) || escapeEnd(b, p) == 0 {
 				return c // a digit, not of a \uXXXX escape
 			}
 		}
@@ -446,25 +555,23 @@ func keywordBefore(b []byte, start int) context {
 	return c
 }
 
-// kwPairEnd is kwEnd2 by raw bytes: bit y<<8|z is set when y, z with
-// ASCII capitals folded are the last two bytes of a keyword. kwPairAny
+// kwPairEnd is kwEnd2 by raw bytes: bit kwPair(y, z) is set when y, z
+// with ASCII capitals folded are the last two bytes of a keyword. kwPairAny
 // adds every pair whose second byte is a stop byte (kwStop).
 var kwPairEnd, kwPairAny [256 * 256 / 64]uint64
 
+// kwPair is the index of the pair y, z in kwPairEnd and kwPairAny: the
+// two bytes read as one little-endian word.
+func kwPair(y, z int) int { return z<<8 | y }
+
 func init() {
-	set := func(t *[256 * 256 / 64]uint64, y, z int) { i := y<<8 | z; t[i>>6] |= 1 << (i & 63) }
+	set := func(t *[256 * 256 / 64]uint64, y, z int) { i := kwPair(y, z); t[i>>6] |= 1 << (i & 63) }
 	// Every case of each pair of kwEnd2 (lower case there).
-	cases := func(c int) []int {
-		if c-'a' < 26 && c >= 'a' {
-			return []int{c, c - 'a' + 'A'}
-		}
-		return []int{c}
-	}
 	for w, bits := range kwEnd2 {
 		for ; bits != 0; bits &= bits - 1 {
 			j := w<<6 | mbits.TrailingZeros64(bits)
-			for _, y := range cases(j >> 8) {
-				for _, z := range cases(j & 255) {
+			for _, y := range caseForms(j >> 8) {
+				for _, z := range caseForms(j & 255) {
 					set(&kwPairEnd, y, z)
 					set(&kwPairAny, y, z)
 				}
@@ -478,6 +585,14 @@ func init() {
 			}
 		}
 	}
+}
+
+// kwHasU reports whether one of the four bytes of x is 'u'. A digit is
+// of a \uXXXX escape only if one of the four bytes before it is, so
+// without one escapeEnd need not look.
+func kwHasU(x uint32) bool {
+	x ^= 0x75757575 // 'u' becomes zero
+	return (x-0x01010101)&^x&0x80808080 != 0
 }
 
 // kwStop marks the bytes the backward keyword search stops to look at: a
