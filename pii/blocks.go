@@ -278,40 +278,41 @@ func lastStampInBlock(out *batchEvents, n int) {
 
 // setBefore sets index 0 of the classes to those of the bytes before
 // b[base]: bit 63 the byte just before, bit 62 the one before it (of
-// letter only).
+// letter only). One table look-up a byte, no branches: it runs once a
+// batch.
 func (bb *batchBits) setBefore(full []byte, base int) {
-	bb.dig[0], bb.word[0], bb.hex[0], bb.dot[0], bb.u[0] = 0, 0, 0, 0, 0
+	var f, f2 uint64 // the flags of beforeClass, 0 before the buffer
 	if base > 0 {
-		x := full[base-1]
-		bb.word[0], bb.hex[0] = uint64(ctype[x]&ctWord)<<63, uint64(ctype[x]&ctHex)<<62
-		if isDigit(x) {
-			bb.dig[0] = 1 << 63
-		}
-		if x == '.' {
-			bb.dot[0] = 1 << 63
-		}
-		if x == 'u' {
-			bb.u[0] = 1 << 63
-		}
+		f = uint64(beforeClass[full[base-1]])
 	}
-	bb.letter[0], bb.slash[0], bb.dash[0], bb.kw1[0] = 0, 0, 0, 0
-	if base > 0 {
-		x := full[base-1]
-		bb.letter[0] = uint64(ctype[x]&ctLetter) << 61 // ctLetter is bit 2
-		if x == '/' {
-			bb.slash[0] = 1 << 63
-		}
-		if x == '-' {
-			bb.dash[0] = 1 << 63
-		}
-		if base > 1 {
-			bb.letter[0] |= uint64(ctype[full[base-2]]&ctLetter) << 60
-		}
-		if c0, _ := cvvNibbles(x); c0&0xf0 != 0 {
-			bb.kw1[0] = 1 << 63
-		}
+	if base > 1 {
+		f2 = uint64(beforeClass[full[base-2]])
 	}
+	bb.dig[0] = f << 63
+	bb.word[0] = f >> 1 << 63
+	bb.hex[0] = f >> 2 << 63
+	bb.dot[0] = f >> 3 << 63
+	bb.u[0] = f >> 4 << 63
+	bb.letter[0] = f>>5<<63 | f2>>5&1<<62
+	bb.slash[0] = f >> 6 << 63
+	bb.dash[0] = f >> 7 << 63
+	bb.kw1[0] = f >> 8 << 63
 }
+
+// beforeClass holds, for each byte, the classes setBefore needs, a bit
+// each: digit, word, hex, '.', 'u', letter, '/', '-', kw1.
+var beforeClass = func() (t [256]uint16) {
+	for x := range 256 {
+		c := byte(x)
+		c0, _ := cvvNibbles(c)
+		for bit, in := range []bool{isDigit(c), isWord(c), isHex(c), c == '.', c == 'u', isLetter(c), c == '/', c == '-', c0&0xf0 != 0} {
+			if in {
+				t[x] |= 1 << bit
+			}
+		}
+	}
+	return t
+}()
 
 // runBlocks is run with classified blocks: the same positions examined
 // in the same order as runWords, the same position returned.
