@@ -287,6 +287,16 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("parseIPv6(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
 		}
 	}
+	for c := range b {
+		if !timeAfterHex(b, c) {
+			continue
+		}
+		for p := max(c-4, 0); p < c; p++ {
+			if _, ok := parseIPv6Ref(b, p); ok {
+				t.Fatalf("timeAfterHex(%q, %d), but an address starts at %d", b, c, p)
+			}
+		}
+	}
 	for p := range b {
 		if got, want := matchEnding(b, p), matchEndingRef(b, p); got != want {
 			t.Fatalf("matchEnding(%q, %d) = %v, reference %v", b, p, got, want)

@@ -370,7 +370,7 @@ func (st *state) colon(c int) int {
 			return c + 1
 		}
 	}
-	if start < st.lastEnd {
+	if start < st.lastEnd || timeAfterHex(b, c) {
 		return c + 1
 	}
 	end, ok := parseIPv6(b, start)
@@ -381,6 +381,24 @@ func (st *state) colon(c int) int {
 		return end
 	}
 	return c + 1
+}
+
+// timeAfterHex reports whether the ':' at c is followed by a time,
+// "DD:DD:DD", and a byte that ends an address (not a hex digit, ':' or
+// '.'): an access log's "[10/Oct/2024:13:55:36 +0800]". Then the address
+// parseIPv6 would try from the hex run before c has four groups and no
+// "::", which is none; one eight-byte load says so before it parses.
+func timeAfterHex(b []byte, c int) bool {
+	if c+10 > len(b) {
+		return false
+	}
+	x := binary.LittleEndian.Uint64(b[c : c+8])
+	const colons, colonBytes = 0x003a00003a00003a, 0x00ff0000ff0000ff // bytes 0, 3 and 6
+	if x&colonBytes != colons || nonDigitMask(x) != 0x0080000080000080 {
+		return false
+	}
+	e := b[c+9]
+	return isDigit(b[c+8]) && !isHex(e) && e != ':' && e != '.'
 }
 
 // parseIPv6 parses an RFC 4291 text address at i. To keep C++ scopes
