@@ -182,6 +182,32 @@ func cvvPossible(b []byte, p int) bool {
 	return cvvEnd2[i>>6]&(1<<(i&63)) != 0
 }
 
+// cvvShift is 8 for the connectors cvvPossible skips, 0 for other bytes.
+var cvvShift = func() (t [256]uint8) {
+	for c := range t {
+		if cvvConnector[c] {
+			t[c] = 8
+		}
+	}
+	return t
+}()
+
+// cvvPair is cvvEnd2 on raw bytes, the last byte high (as the two top
+// bytes of a little-endian word hold them): bit y | z<<8 is set when the
+// pair y z, case folded, may end a CVV keyword or a connector.
+var cvvPair = func() (set [256 * 256 / 64]uint64) {
+	for y := 0; y < 256; y++ {
+		for z := 0; z < 256; z++ {
+			j := int(lowerTab[y])<<8 | int(lowerTab[z])
+			if cvvEnd2[j>>6]>>(j&63)&1 != 0 {
+				i := y | z<<8
+				set[i>>6] |= 1 << (i & 63)
+			}
+		}
+	}
+	return set
+}()
+
 // cvvConnector marks the ASCII connectors cvvPossible skips (one table
 // look-up instead of a switch: which of them stands before a short run
 // is anybody's guess, and a switch mispredicts).

@@ -141,6 +141,37 @@ func digitsEndRef(b []byte, i, max int) int {
 	return i
 }
 
+// skipShortRunRef is skipShortRun as first written: a switch on the byte
+// after the run, and cvvPossible's loop over the connectors.
+func skipShortRunRef(b []byte, p, n int) bool {
+	var after byte
+	if p+n < len(b) {
+		after = b[p+n]
+	}
+	switch after {
+	case '.':
+		if n <= 3 {
+			return false
+		}
+	case ':':
+		return true
+	case ' ', '-':
+		if q := p + n + 1; q < len(b) && isDigit(b[q]) {
+			if n == 2 {
+				if b[p] == '8' && b[p+1] == '6' {
+					return false
+				}
+			} else if secondGroupFits(n, digitsEnd(b, q, 12)-q) {
+				return false
+			}
+		}
+	}
+	if n <= 2 {
+		return true
+	}
+	return p == 0 || !isWord(b[p-1]) && !cvvPossible(b, p)
+}
+
 // checkHelpers compares the rewritten helpers with their references at
 // every position of b.
 func checkHelpers(t *testing.T, b []byte) {
@@ -149,6 +180,13 @@ func checkHelpers(t *testing.T, b []byte) {
 		for _, max := range []int{1, 4, 10, 11, 12, 24, 25} {
 			if got, want := digitsEnd(b, p, max), digitsEndRef(b, p, max); got != want {
 				t.Fatalf("digitsEnd(%q, %d, %d) = %d, reference %d", b, p, max, got, want)
+			}
+		}
+	}
+	for p := range b {
+		for n := 0; n <= 11 && p+n <= len(b); n++ {
+			if got, want := skipShortRun(b, p, n), skipShortRunRef(b, p, n); got != want {
+				t.Fatalf("skipShortRun(%q, %d, %d) = %v, reference %v", b, p, n, got, want)
 			}
 		}
 	}
