@@ -1,6 +1,10 @@
 package pii
 
-import "strings"
+import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
+)
 
 // Codes with letters (USCC, passports) and card security codes.
 
@@ -327,9 +331,30 @@ func (st *state) cardNear(from, to int) bool {
 // goes with usually stands close before the keyword, and the runs of
 // digits further back (dates, times, order numbers) then need not be
 // parsed. cardNearRef (helpers_test.go) is the same search forwards.
+//
+// Eight positions are sorted at a time: only the first digit of a run
+// can start a card, or a digit after the last hex digit of a \uXXXX
+// escape (which has a 'u' five bytes before the digit), so only those
+// are looked at one by one.
 func cardNear(b []byte, from, to int) bool {
 	from, to = max(from, 0), min(to, len(b))
-	for i := to - 1; i >= from; i-- {
+	i := to - 1 // the highest position not yet looked at
+	for ; i-7 >= from && i >= 12; i -= 8 {
+		x := binary.LittleEndian.Uint64(b[i-7:])  // positions i-7 to i
+		y := binary.LittleEndian.Uint64(b[i-12:]) // the bytes five before them
+		d := digitMask(x)
+		starts := d &^ digitMask(x<<8|uint64(b[i-8])) // no digit before
+		u := y ^ (ones * 'u')
+		starts |= d &^ ((u&lo7 + lo7) | u) // a 'u' five before
+		for starts != 0 {
+			k := 63 - bits.LeadingZeros64(starts)
+			starts &^= 1 << k
+			if p := i - 7 + k>>3; (!isDigit(b[p-1]) || escapedAt(b, p-1)) && cardAt(b, p) {
+				return true
+			}
+		}
+	}
+	for ; i >= from; i-- {
 		// Inside a run only its first digit is looked at (cardAt's first
 		// test, without the call).
 		if isDigit(b[i]) && (i == 0 || !isDigit(b[i-1]) || escapedAt(b, i-1)) && cardAt(b, i) {
@@ -341,26 +366,37 @@ func cardNear(b []byte, from, to int) bool {
 
 // cardAt reports whether a card number of 13 to 19 digits, plain or
 // grouped, starts at i: the first digit of a run (not one glued to a
-// digit before it) that is not a hex digit of a \uXXXX escape.
+// digit before it) that is not a hex digit of a \uXXXX escape. The
+// escape is looked for only once the run's length fits; a run of four
+// is parsed as the first group only when the second has four or six
+// digits and a third follows, as every grouped card has.
 func cardAt(b []byte, i int) bool {
-	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) || escapeEnd(b, i) > 0 {
+	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) {
 		return false
 	}
 	e := digitsEnd(b, i, maxDigits+1)
 	if n := e - i; n >= 13 && n <= 19 {
-		return luhn(b[i:e])
-	} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
-		var q seq
-		parseSeq(&q, b, i, e)
-		for k := q.ng; k >= 3; k-- {
-			if shapeOf(q.gl[:k]) == shapeCard {
-				nd := 0
-				for _, g := range q.gl[:k] {
-					nd += int(g)
-				}
-				if luhn(q.d[:nd]) {
-					return true
-				}
+		return escapeEnd(b, i) == 0 && luhn(b[i:e])
+	} else if n != 4 || e+1 >= len(b) || b[e] != ' ' && b[e] != '-' {
+		return false
+	}
+	m := digitsEnd(b, e+1, 12) - (e + 1)
+	if g := e + 1 + m; m != 4 && m != 6 || g+1 >= len(b) || b[g] != b[e] || !isDigit(b[g+1]) {
+		return false
+	}
+	if escapeEnd(b, i) > 0 {
+		return false
+	}
+	var q seq
+	parseSeq(&q, b, i, e)
+	for k := q.ng; k >= 3; k-- {
+		if shapeOf(q.gl[:k]) == shapeCard {
+			nd := 0
+			for _, g := range q.gl[:k] {
+				nd += int(g)
+			}
+			if luhn(q.d[:nd]) {
+				return true
 			}
 		}
 	}

@@ -259,6 +259,33 @@ func cardNearRef(b []byte, from, to int) bool {
 	return false
 }
 
+// cardAtRef is cardAt as first written: every run of four before a
+// separator is parsed as a grouped number.
+func cardAtRef(b []byte, i int) bool {
+	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) || escapeEnd(b, i) > 0 {
+		return false
+	}
+	e := digitsEnd(b, i, maxDigits+1)
+	if n := e - i; n >= 13 && n <= 19 {
+		return luhn(b[i:e])
+	} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
+		var q seq
+		parseSeq(&q, b, i, e)
+		for k := q.ng; k >= 3; k-- {
+			if shapeOf(q.gl[:k]) == shapeCard {
+				nd := 0
+				for _, g := range q.gl[:k] {
+					nd += int(g)
+				}
+				if luhn(q.d[:nd]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // checkCardNear holds cardNear, and the remembering (*state).cardNear, to
 // cardNearRef on the searches of codes at every position, as securityCode
 // makes them (the stretch before a keyword, then the one after the code),
@@ -266,6 +293,11 @@ func cardNearRef(b []byte, from, to int) bool {
 // gaps.
 func checkCardNear(t *testing.T, b []byte) {
 	t.Helper()
+	for p := range b {
+		if got, want := cardAt(b, p), cardAtRef(b, p); got != want {
+			t.Fatalf("cardAt(%q, %d) = %v, reference %v", b, p, got, want)
+		}
+	}
 	type query struct{ from, to int }
 	var plans [][]query
 	var codes []query
@@ -317,6 +349,8 @@ func TestHelpers(t *testing.T) {
 		"2024-05-19 09:12:31.889-5", "2024-05-19 09:12:31.889 5", "2024-05-19 09:12:31.889 -", "2024-05-19 09:12:31.889.1",
 		"2024-05-19 09:12:31,889:1", "2024-05-19T09:12:31,889Z", "2024-05-19 09:12:31.889\"", "2024-05-19 09:12:31.8891 ",
 		"\n" + strings.Repeat("x", kwWindow+2) + "1", "\ncard" + strings.Repeat("x", kwWindow-2) + "1",
+		`{"m":"\u53f76222021234567890128 \u4e3a 6222-0212-3456-7890-128"}`, "card 6222 0212 3456 7890 cvv 123",
+		"3782 822463 10005 cvv: 1234", "4111 1111 1111 1111 1 x", "6222 0212 3456 78 90", "x\\u00316222021234567890128",
 		"255.255.255.255", "256.1.1.1", "1.2.3.249", "01.2.3.4", "1.2.3.04", "0.0.0.0", "199.255.260.1", "1.2.3.2555",
 	} {
 		for n := 0; n <= len(s); n++ {
