@@ -172,6 +172,34 @@ func skipShortRunRef(b []byte, p, n int) bool {
 	return p == 0 || !isWord(b[p-1]) && !cvvPossible(b, p)
 }
 
+// timeEndRef is timeEnd byte by byte.
+func timeEndRef(b []byte, c int) int {
+	if c < 2 || c+7 > len(b) {
+		return 0
+	}
+	if !isDigit(b[c-2]) || !isDigit(b[c-1]) || !isDigit(b[c+1]) || !isDigit(b[c+2]) ||
+		b[c+3] != ':' || !isDigit(b[c+4]) || !isDigit(b[c+5]) {
+		return 0
+	}
+	switch b[c+6] {
+	case ':':
+		return 0
+	case '.':
+		q := digitsEnd(b, c+7, 4)
+		if q < len(b) && b[q] == '.' {
+			return 0
+		}
+	case ' ', '-':
+		if b[c+4] == '8' && b[c+5] == '6' {
+			return 0
+		}
+	}
+	if isDigit(b[c+6]) {
+		return 0
+	}
+	return c + 6
+}
+
 // checkHelpers compares the rewritten helpers with their references at
 // every position of b.
 func checkHelpers(t *testing.T, b []byte) {
@@ -188,6 +216,11 @@ func checkHelpers(t *testing.T, b []byte) {
 			if got, want := skipShortRun(b, p, n), skipShortRunRef(b, p, n); got != want {
 				t.Fatalf("skipShortRun(%q, %d, %d) = %v, reference %v", b, p, n, got, want)
 			}
+		}
+	}
+	for p := range b {
+		if got, want := timeEnd(b, p), timeEndRef(b, p); got != want {
+			t.Fatalf("timeEnd(%q, %d) = %d, reference %d", b, p, got, want)
 		}
 	}
 	for p := range b {
@@ -351,6 +384,7 @@ func TestHelpers(t *testing.T) {
 		"\n" + strings.Repeat("x", kwWindow+2) + "1", "\ncard" + strings.Repeat("x", kwWindow-2) + "1",
 		`{"m":"\u53f76222021234567890128 \u4e3a 6222-0212-3456-7890-128"}`, "card 6222 0212 3456 7890 cvv 123",
 		"3782 822463 10005 cvv: 1234", "4111 1111 1111 1111 1 x", "6222 0212 3456 78 90", "x\\u00316222021234567890128",
+		"09:12:31 ", "09:12:31.1.2.3", "09:12:31.5 ", "09:12:86 138", "09:12:86-1", "09:12:31:00", "09:12:310", "09:12:31-5",
 		"255.255.255.255", "256.1.1.1", "1.2.3.249", "01.2.3.4", "1.2.3.04", "0.0.0.0", "199.255.260.1", "1.2.3.2555",
 	} {
 		for n := 0; n <= len(s); n++ {

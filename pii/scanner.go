@@ -529,32 +529,57 @@ func fractionEnds(b []byte, q int) bool {
 // or 0. No IPv6 address can be written so (three groups and no "::"); the
 // time must not run on into another colon, a dotted quad, or a "86" that
 // could prefix a grouped mobile number.
+//
+// Most calls are at the colons of addresses and ids, not times: the eight
+// bytes from c-2 are checked as one word, with one branch, and so is what
+// follows the time (the byte after it sorted by timeAfter).
 func timeEnd(b []byte, c int) int {
 	if c < 2 || c+7 > len(b) {
 		return 0
 	}
-	if !isDigit(b[c-2]) || !isDigit(b[c-1]) || !isDigit(b[c+1]) || !isDigit(b[c+2]) ||
-		b[c+3] != ':' || !isDigit(b[c+4]) || !isDigit(b[c+5]) {
+	x := b[c-2 : c+7]
+	w := binary.LittleEndian.Uint64(x)
+	// Digits at c-2, c-1, c+1, c+2, c+4, c+5 (bytes 0, 1, 3, 4, 6, 7 of
+	// w; the byte at c itself is not looked at) and ':' at c+3.
+	if nonDigitMask(w)&0x8080008080008080|(w>>40&0xff^':') != 0 {
 		return 0
 	}
-	switch b[c+6] {
-	case ':':
+	switch timeAfter[x[8]] {
+	case timeOn:
 		return 0
-	case '.':
-		q := digitsEnd(b, c+7, 4)
-		if q < len(b) && b[q] == '.' {
+	case timeDot:
+		if q := digitsEnd(b, c+7, 4); q < len(b) && b[q] == '.' {
 			return 0
 		}
-	case ' ', '-':
-		if b[c+4] == '8' && b[c+5] == '6' {
+	case timeSep:
+		if w>>48 == '8'|'6'<<8 {
 			return 0
 		}
-	}
-	if isDigit(b[c+6]) {
-		return 0
 	}
 	return c + 6
 }
+
+// timeAfter sorts the byte after a time for timeEnd.
+var timeAfter = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == ':' || isDigit(byte(c)):
+			t[c] = timeOn
+		case c == '.':
+			t[c] = timeDot
+		case c == ' ' || c == '-':
+			t[c] = timeSep
+		}
+	}
+	return t
+}()
+
+const (
+	timeEnds = 0 // the time ends here
+	timeOn   = 1 // ':' or a digit: not a time
+	timeDot  = 2 // '.': a time unless a dotted quad follows
+	timeSep  = 3 // ' ' or '-': a time unless "86" ends it (a mobile's prefix)
+)
 
 // skipShortRun reports whether the run of n (at most four) digits at p
 // can start nothing, judged the way digits would judge it: not an IPv4
