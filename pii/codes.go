@@ -64,14 +64,9 @@ func (st *state) usccFrom(c int) int {
 	if end > len(b) || joinedRight(b, end) {
 		return 0
 	}
+	// validUSCC turns away every code with a byte that is no USCC
+	// character (it reads each one's value).
 	u := b[c:end]
-	letters := false
-	for _, x := range u {
-		if usccValue[x] == 0 {
-			return 0
-		}
-		letters = letters || !isDigit(x)
-	}
 	if !validUSCC(u) {
 		return 0
 	}
@@ -80,7 +75,7 @@ func (st *state) usccFrom(c int) int {
 	switch k := ctx.kind(); {
 	case k == kwUSCC:
 		r, conf = r|ReasonKeyword, 0.98
-	case !letters:
+	case allDigits18(u):
 		return 0
 	case u[17] == 'X' && allDigits(u[:17]) && residentIDDigits(u[:17], 'X') == residentBadCheck:
 		// A real region and birth date with a wrong check character: a
@@ -91,6 +86,13 @@ func (st *state) usccFrom(c int) int {
 		return end
 	}
 	return 0
+}
+
+// allDigits18 is allDigits for the 18 bytes of a USCC, a word at a time.
+func allDigits18(u []byte) bool {
+	u = u[:18]
+	return nonDigitMask(binary.LittleEndian.Uint64(u))|nonDigitMask(binary.LittleEndian.Uint64(u[8:]))|
+		nonDigitMask(binary.LittleEndian.Uint64(u[10:])) == 0
 }
 
 func allDigits(b []byte) bool {

@@ -244,6 +244,11 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("keywordBefore(%q, %d) = %+v, reference %+v", b, p, got, want)
 		}
 	}
+	for p := 0; p+18 <= len(b); p++ {
+		if got, want := allDigits18(b[p:p+18]), allDigits(b[p:p+18]); got != want {
+			t.Fatalf("allDigits18(%q) = %v, allDigits %v", b[p:p+18], got, want)
+		}
+	}
 	checkCardNear(t, b)
 }
 
