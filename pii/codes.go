@@ -348,9 +348,15 @@ func cardNear(b []byte, from, to int) bool {
 		starts := d &^ digitMask(x<<8|uint64(b[i-8])) // no digit before
 		u := y ^ (ones * 'u')
 		starts |= d &^ ((u&lo7 + lo7) | u) // a 'u' five before
+		nd := ^d & hi
 		for starts != 0 {
 			k := 63 - bits.LeadingZeros64(starts)
 			starts &^= 1 << k
+			if r := nd >> (k &^ 7); r != 0 && r&0x8080808080 != 0x8000000000 {
+				// The run ends in the word, shorter or longer than four:
+				// too short for a card or its first group.
+				continue
+			}
 			if p := i - 7 + k>>3; (!isDigit(b[p-1]) || escapedAt(b, p-1)) && cardAt(b, p) {
 				return true
 			}
