@@ -376,7 +376,7 @@ var quietBefore = func() (t [256]bool) {
 // 23 bytes on; the conditions of that answer are folded into one word,
 // so that it costs one branch. Most other calls are no date at all.
 func dateEnd(b []byte, p int) int {
-	if p < 1 || p+25 > len(b) {
+	if p+25 > len(b) || p < 1 {
 		return dateEndShort(b, p)
 	}
 	x := b[p-1 : p+25]
@@ -399,6 +399,17 @@ func dateEnd(b []byte, p int) int {
 	if date != 0 {
 		return 0
 	}
+	return dateTime(b, p)
+}
+
+// dateTime is dateEnd after a date "YYYY-MM-DD" at p, for the stamps
+// that are not the common one; p+25 <= len(b). (A function of its own, so
+// that dateEnd keeps nothing but its answer across its one branch.)
+func dateTime(b []byte, p int) int {
+	x := b[p : p+25]
+	x1 := binary.LittleEndian.Uint64(x[8:])
+	x2 := binary.LittleEndian.Uint64(x[16:])
+	nd1, nd2 := nonDigitMask(x1), nonDigitMask(x2)
 	// "DD" and a byte that is neither a digit nor '.'.
 	if nd1&0x808080 != 0x800000 || byte(x1>>16) == '.' {
 		return 0
@@ -416,13 +427,13 @@ func dateEnd(b []byte, p int) int {
 	c := byte(x2 >> 24)
 	if (c == '.' || c == ',') && nd2&0x0080808000000000 == 0 && nd2>>63 != 0 {
 		// Three digits of fraction and a byte that is not a digit, as
-		// above; what fractionAfter and the checks below would decide
-		// otherwise ('.', ':', or ' ' or '-' before a digit) takes the
-		// long way.
+		// dateEnd checks them; what fractionAfter and the checks below
+		// would decide otherwise ('.', ':', or ' ' or '-' before a digit)
+		// takes the long way.
 		switch byte(x2 >> 56) {
 		case '.', ':':
 		case ' ', '-':
-			if !isDigit(x[25]) {
+			if !isDigit(x[24]) {
 				return p + 23
 			}
 		default:
