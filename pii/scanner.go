@@ -387,9 +387,10 @@ func dateEnd(b []byte, p int) int {
 	// "DDDD-DD-" after a byte that is not a digit.
 	const dashes = 0x2d00002d00000000 // bytes 4 and 7
 	date := nonDigitMask(x0) ^ 0x8000008000000000 | x0&0xff0000ff00000000 ^ dashes | uint64(digitBit[x[0]])
-	// The common stamp: "DD?DD:DD:DD" (? one of ' ' and 'T', the byte
-	// after the minutes not looked at), '.' or ',', three digits, and a
-	// byte that is not a digit, '.' or ':', nor ' ' or '-' before a digit.
+	// The common stamp: the date, then "DD?HH:MM:SS" (? one of ' ' and
+	// 'T', the colon after the hours not looked at), '.' or ',', three
+	// digits, and a byte that is not a digit, '.' or ':', nor ' ' or '-'
+	// before a digit.
 	end := stampEnd[x2>>56]
 	stamp := date | nd1&0x8080008080008080 | uint64(stampT[byte(x1>>16)]) | (x2&0xff ^ ':') |
 		nd2&0x0080808000808000 | (x2>>24&0xff | 2 ^ '.') | uint64(end&1) | uint64(end>>1&uint8(digitBit[x[25]]>>8))
@@ -605,9 +606,9 @@ const (
 // skips up to two connectors without a loop: each connector shifts the
 // eight bytes before the run by one, and the two bytes then on top index
 // cvvPair. Near the ends of the buffer, and for runs longer than six
-// (which the loops never ask about), it is skipShortRunPlain;
-// TestHelpers holds it to the plain version at every position, for runs
-// of every length up to eleven.
+// (which the loops never ask about), it is skipShortRunPlain, and
+// TestHelpers holds it to that at every position, for runs of every
+// length up to eleven.
 func skipShortRun(b []byte, p, n int) bool {
 	if p < 8 || p+8 > len(b) || uint(n) > 6 {
 		return skipShortRunPlain(b, p, n)
@@ -678,7 +679,8 @@ var shortAct = func() (t [7][512]uint8) {
 	return t
 }()
 
-// digitBit is 256 for digits, 0 for other bytes (an index into shortAct).
+// digitBit is 256 for digits, 0 for other bytes: the high bit of
+// shortAct's index, and a digit test without a branch for dateEnd.
 var digitBit = func() (t [256]uint16) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = 256
@@ -686,7 +688,8 @@ var digitBit = func() (t [256]uint16) {
 	return t
 }()
 
-// skipShortRunPlain is skipShortRun without tables, for every position.
+// skipShortRunPlain is skipShortRun as first written, without tables,
+// for every position.
 func skipShortRunPlain(b []byte, p, n int) bool {
 	var after byte
 	if p+n < len(b) {
