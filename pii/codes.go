@@ -342,12 +342,15 @@ func cardNear(b []byte, from, to int) bool {
 	from, to = max(from, 0), min(to, len(b))
 	i := to - 1 // the highest position not yet looked at
 	for ; i-7 >= from && i >= 12; i -= 8 {
-		x := binary.LittleEndian.Uint64(b[i-7:])  // positions i-7 to i
-		y := binary.LittleEndian.Uint64(b[i-12:]) // the bytes five before them
+		w := b[i-12 : i+1]
+		x := binary.LittleEndian.Uint64(w[5:]) // positions i-7 to i
 		d := digitMask(x)
-		starts := d &^ digitMask(x<<8|uint64(b[i-8])) // no digit before
-		u := y ^ (ones * 'u')
-		starts |= d &^ ((u&lo7 + lo7) | u) // a 'u' five before
+		if d == 0 {
+			continue
+		}
+		starts := d &^ digitMask(x<<8|uint64(w[4]))       // no digit before
+		u := binary.LittleEndian.Uint64(w) ^ (ones * 'u') // the bytes five before
+		starts |= d &^ ((u&lo7 + lo7) | u)                // a 'u' five before
 		nd := ^d & hi
 		for starts != 0 {
 			k := 63 - bits.LeadingZeros64(starts)
