@@ -386,14 +386,14 @@ func dateEnd(b []byte, p int) int {
 	nd1, nd2 := nonDigitMask(x1), nonDigitMask(x2)
 	// "DDDD-DD-" after a byte that is not a digit.
 	const dashes = 0x2d00002d00000000 // bytes 4 and 7
-	date := nonDigitMask(x0) ^ 0x8000008000000000 | x0&0xff0000ff00000000 ^ dashes | uint64(digitBit[x[0]])
+	date := (nonDigitMask(x0) ^ 0x8000008000000000) | (x0&0xff0000ff00000000 ^ dashes) | uint64(digitBit[x[0]])
 	// The common stamp: the date, then "DD?HH:MM:SS" (? one of ' ' and
 	// 'T', the colon after the hours not looked at), '.' or ',', three
 	// digits, and a byte that is not a digit, '.' or ':', nor ' ' or '-'
 	// before a digit.
-	end := stampEnd[x2>>56]
-	stamp := date | nd1&0x8080008080008080 | uint64(stampT[byte(x1>>16)]) | (x2&0xff ^ ':') |
-		nd2&0x0080808000808000 | (x2>>24&0xff | 2 ^ '.') | uint64(end&1) | uint64(end>>1&uint8(digitBit[x[25]]>>8))
+	// ('.' and ',' differ only in bit 1.)
+	stamp := date | nd1&0x8080008080008080 | uint64(stampT[byte(x1>>16)]) | ((x2|2<<24)&0xff0000ff ^ ('.'<<24 | ':')) |
+		nd2&0x0080808000808000 | uint64(stampEnd[(int(x2>>56)|int(digitBit[x[25]]))&511])
 	if stamp == 0 {
 		return p + 23
 	}
@@ -471,16 +471,15 @@ var stampT = func() (t [256]uint8) {
 	return t
 }()
 
-// stampEnd sorts the byte after the three digits of a common stamp's
-// fraction: 0 ends the stamp, 1 does not (a digit, '.', ':'), 2 ends it
-// unless a digit follows (' ', '-').
-var stampEnd = func() (t [256]uint8) {
-	for c := range t {
-		switch {
-		case isDigit(byte(c)) || c == '.' || c == ':':
-			t[c] = 1
-		case c == ' ' || c == '-':
-			t[c] = 2
+// stampEnd is 0 where the byte after the three digits of a common
+// stamp's fraction ends the stamp, at index c for a byte c (c | 256 when
+// a digit follows it): not a digit, '.' or ':', nor ' ' or '-' before a
+// digit.
+var stampEnd = func() (t [512]uint8) {
+	for i := range t {
+		c, digit := i&255, i > 255
+		if isDigit(byte(c)) || c == '.' || c == ':' || (c == ' ' || c == '-') && digit {
+			t[i] = 1
 		}
 	}
 	return t
