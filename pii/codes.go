@@ -188,15 +188,22 @@ func cvvPossible(b []byte, p int) bool {
 	return cvvEnd2[i>>6]&(1<<(i&63)) != 0
 }
 
-// cvvShift is 8 for the connectors cvvPossible skips, 0 for other bytes.
-var cvvShift = func() (t [256]uint8) {
+// cvvSkip sorts the bytes before a short run for skipShortRun: 8 for the
+// connectors cvvPossible skips (how far each shifts the word before the
+// run), cvvWord for word bytes, 0 for others.
+var cvvSkip = func() (t [256]uint8) {
 	for c := range t {
-		if cvvConnector[c] {
+		switch {
+		case cvvConnector[c]:
 			t[c] = 8
+		case isWord(byte(c)):
+			t[c] = cvvWord
 		}
 	}
 	return t
 }()
+
+const cvvWord = 0x80
 
 // cvvPair is cvvEnd2 on raw bytes, the last byte high (as the two top
 // bytes of a little-endian word hold them): bit y | z<<8 is set when the

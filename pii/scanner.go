@@ -634,12 +634,13 @@ func skipShortRun(b []byte, p, n int) bool {
 			return true
 		}
 	}
-	if ctype[w>>56]&ctWord != 0 {
-		return false
+	k := cvvSkip[w>>56]
+	if k&cvvWord != 0 {
+		return false // a word byte right before the run
 	}
-	w <<= cvvShift[w>>56] & 63
-	w <<= cvvShift[w>>56] & 63
-	if cvvShift[w>>56] != 0 {
+	w <<= k & 8
+	w <<= cvvSkip[w>>56] & 8
+	if cvvSkip[w>>56]&8 != 0 {
 		return !cvvPossible(b, p) // three connectors or more
 	}
 	i := w >> 48
