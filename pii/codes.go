@@ -1,6 +1,10 @@
 package pii
 
-import "strings"
+import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
+)
 
 // Codes with letters (USCC, passports) and card security codes.
 
@@ -60,14 +64,9 @@ func (st *state) usccFrom(c int) int {
 	if end > len(b) || joinedRight(b, end) {
 		return 0
 	}
+	// validUSCC turns away every code with a byte that is no USCC
+	// character (it reads each one's value).
 	u := b[c:end]
-	letters := false
-	for _, x := range u {
-		if usccValue[x] == 0 {
-			return 0
-		}
-		letters = letters || !isDigit(x)
-	}
 	if !validUSCC(u) {
 		return 0
 	}
@@ -76,7 +75,7 @@ func (st *state) usccFrom(c int) int {
 	switch k := ctx.kind(); {
 	case k == kwUSCC:
 		r, conf = r|ReasonKeyword, 0.98
-	case !letters:
+	case allDigits18(u):
 		return 0
 	case u[17] == 'X' && allDigits(u[:17]) && residentIDDigits(u[:17], 'X') == residentBadCheck:
 		// A real region and birth date with a wrong check character: a
@@ -87,6 +86,13 @@ func (st *state) usccFrom(c int) int {
 		return end
 	}
 	return 0
+}
+
+// allDigits18 is allDigits for the 18 bytes of a USCC, a word at a time.
+func allDigits18(u []byte) bool {
+	u = u[:18]
+	return nonDigitMask(binary.LittleEndian.Uint64(u))|nonDigitMask(binary.LittleEndian.Uint64(u[8:]))|
+		nonDigitMask(binary.LittleEndian.Uint64(u[10:])) == 0
 }
 
 func allDigits(b []byte) bool {
@@ -181,6 +187,39 @@ func cvvPossible(b []byte, p int) bool {
 	i := int(lowerTab[b[j-1]])<<8 | int(lowerTab[b[j]])
 	return cvvEnd2[i>>6]&(1<<(i&63)) != 0
 }
+
+// cvvSkip sorts the bytes before a short run for skipShortRun: 8 for the
+// connectors cvvPossible skips (how far each shifts the word before the
+// run), cvvWord for word bytes, 0 for others.
+var cvvSkip = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case cvvConnector[c]:
+			t[c] = 8
+		case isWord(byte(c)):
+			t[c] = cvvWord
+		}
+	}
+	return t
+}()
+
+const cvvWord = 0x80
+
+// cvvPair is cvvEnd2 on raw bytes, the last byte high (as the two top
+// bytes of a little-endian word hold them): bit y | z<<8 is set when the
+// pair y z, case folded, may end a CVV keyword or a connector.
+var cvvPair = func() (set [256 * 256 / 64]uint64) {
+	for y := 0; y < 256; y++ {
+		for z := 0; z < 256; z++ {
+			j := int(lowerTab[y])<<8 | int(lowerTab[z])
+			if cvvEnd2[j>>6]>>(j&63)&1 != 0 {
+				i := y | z<<8
+				set[i>>6] |= 1 << (i & 63)
+			}
+		}
+	}
+	return set
+}()
 
 // cvvConnector marks the ASCII connectors cvvPossible skips (one table
 // look-up instead of a switch: which of them stands before a short run
@@ -301,9 +340,39 @@ func (st *state) cardNear(from, to int) bool {
 // goes with usually stands close before the keyword, and the runs of
 // digits further back (dates, times, order numbers) then need not be
 // parsed. cardNearRef (helpers_test.go) is the same search forwards.
+//
+// Eight positions are sorted at a time: only the first digit of a run
+// can start a card, or a digit after the last hex digit of a \uXXXX
+// escape (which has a 'u' five bytes before the digit), so only those
+// are looked at one by one.
 func cardNear(b []byte, from, to int) bool {
 	from, to = max(from, 0), min(to, len(b))
-	for i := to - 1; i >= from; i-- {
+	i := to - 1 // the highest position not yet looked at
+	for ; i-7 >= from && i >= 12; i -= 8 {
+		w := b[i-12 : i+1]
+		x := binary.LittleEndian.Uint64(w[5:]) // positions i-7 to i
+		d := digitMask(x)
+		if d == 0 {
+			continue
+		}
+		starts := d &^ digitMask(x<<8|uint64(w[4]))       // no digit before
+		u := binary.LittleEndian.Uint64(w) ^ (ones * 'u') // the bytes five before
+		starts |= d &^ ((u&lo7 + lo7) | u)                // a 'u' five before
+		nd := ^d & hi
+		for starts != 0 {
+			k := 63 - bits.LeadingZeros64(starts)
+			starts &^= 1 << k
+			if r := nd >> (k &^ 7); r != 0 && r&0x8080808080 != 0x8000000000 {
+				// The run ends in the word, shorter or longer than four:
+				// too short for a card or its first group.
+				continue
+			}
+			if p := i - 7 + k>>3; (!isDigit(b[p-1]) || escapedAt(b, p-1)) && cardAt(b, p) {
+				return true
+			}
+		}
+	}
+	for ; i >= from; i-- {
 		// Inside a run only its first digit is looked at (cardAt's first
 		// test, without the call).
 		if isDigit(b[i]) && (i == 0 || !isDigit(b[i-1]) || escapedAt(b, i-1)) && cardAt(b, i) {
@@ -315,26 +384,37 @@ func cardNear(b []byte, from, to int) bool {
 
 // cardAt reports whether a card number of 13 to 19 digits, plain or
 // grouped, starts at i: the first digit of a run (not one glued to a
-// digit before it) that is not a hex digit of a \uXXXX escape.
+// digit before it) that is not a hex digit of a \uXXXX escape. The
+// escape is looked for only once the run's length fits; a run of four
+// is parsed as the first group only when the second has four or six
+// digits and a third follows, as every grouped card has.
 func cardAt(b []byte, i int) bool {
-	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) || escapeEnd(b, i) > 0 {
+	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) {
 		return false
 	}
 	e := digitsEnd(b, i, maxDigits+1)
 	if n := e - i; n >= 13 && n <= 19 {
-		return luhn(b[i:e])
-	} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
-		var q seq
-		parseSeq(&q, b, i, e)
-		for k := q.ng; k >= 3; k-- {
-			if shapeOf(q.gl[:k]) == shapeCard {
-				nd := 0
-				for _, g := range q.gl[:k] {
-					nd += int(g)
-				}
-				if luhn(q.d[:nd]) {
-					return true
-				}
+		return escapeEnd(b, i) == 0 && luhn(b[i:e])
+	} else if n != 4 || e+1 >= len(b) || b[e] != ' ' && b[e] != '-' {
+		return false
+	}
+	m := digitsEnd(b, e+1, 12) - (e + 1)
+	if g := e + 1 + m; m != 4 && m != 6 || g+1 >= len(b) || b[g] != b[e] || !isDigit(b[g+1]) {
+		return false
+	}
+	if escapeEnd(b, i) > 0 {
+		return false
+	}
+	var q seq
+	parseSeq(&q, b, i, e)
+	for k := q.ng; k >= 3; k-- {
+		if shapeOf(q.gl[:k]) == shapeCard {
+			nd := 0
+			for _, g := range q.gl[:k] {
+				nd += int(g)
+			}
+			if luhn(q.d[:nd]) {
+				return true
 			}
 		}
 	}

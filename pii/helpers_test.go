@@ -248,6 +248,34 @@ func digitsEndRef(b []byte, i, max int) int {
 	return i
 }
 
+// timeEndRef is timeEnd byte by byte.
+func timeEndRef(b []byte, c int) int {
+	if c < 2 || c+7 > len(b) {
+		return 0
+	}
+	if !isDigit(b[c-2]) || !isDigit(b[c-1]) || !isDigit(b[c+1]) || !isDigit(b[c+2]) ||
+		b[c+3] != ':' || !isDigit(b[c+4]) || !isDigit(b[c+5]) {
+		return 0
+	}
+	switch b[c+6] {
+	case ':':
+		return 0
+	case '.':
+		q := digitsEnd(b, c+7, 4)
+		if q < len(b) && b[q] == '.' {
+			return 0
+		}
+	case ' ', '-':
+		if b[c+4] == '8' && b[c+5] == '6' {
+			return 0
+		}
+	}
+	if isDigit(b[c+6]) {
+		return 0
+	}
+	return c + 6
+}
+
 // checkHelpers compares the rewritten helpers with their references at
 // every position of b.
 func checkHelpers(t *testing.T, b []byte) {
@@ -257,6 +285,18 @@ func checkHelpers(t *testing.T, b []byte) {
 			if got, want := digitsEnd(b, p, max), digitsEndRef(b, p, max); got != want {
 				t.Fatalf("digitsEnd(%q, %d, %d) = %d, reference %d", b, p, max, got, want)
 			}
+		}
+	}
+	for p := range b {
+		for n := 0; n <= 11 && p+n <= len(b); n++ {
+			if got, want := skipShortRun(b, p, n), skipShortRunPlain(b, p, n); got != want {
+				t.Fatalf("skipShortRun(%q, %d, %d) = %v, reference %v", b, p, n, got, want)
+			}
+		}
+	}
+	for p := range b {
+		if got, want := timeEnd(b, p), timeEndRef(b, p); got != want {
+			t.Fatalf("timeEnd(%q, %d) = %d, reference %d", b, p, got, want)
 		}
 	}
 	for p := range b {
@@ -313,6 +353,11 @@ func checkHelpers(t *testing.T, b []byte) {
 		}
 	}
 	checkKeywords(t, b)
+	for p := 0; p+18 <= len(b); p++ {
+		if got, want := allDigits18(b[p:p+18]), allDigits(b[p:p+18]); got != want {
+			t.Fatalf("allDigits18(%q) = %v, allDigits %v", b[p:p+18], got, want)
+		}
+	}
 	checkCardNear(t, b)
 	checkNumberHelpers(t, b)
 }
@@ -362,6 +407,33 @@ func cardNearRef(b []byte, from, to int) bool {
 	return false
 }
 
+// cardAtRef is cardAt as first written: every run of four before a
+// separator is parsed as a grouped number.
+func cardAtRef(b []byte, i int) bool {
+	if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) && !escapedAt(b, i-1) || escapeEnd(b, i) > 0 {
+		return false
+	}
+	e := digitsEnd(b, i, maxDigits+1)
+	if n := e - i; n >= 13 && n <= 19 {
+		return luhn(b[i:e])
+	} else if n == 4 && e+1 < len(b) && (b[e] == ' ' || b[e] == '-') {
+		var q seq
+		parseSeq(&q, b, i, e)
+		for k := q.ng; k >= 3; k-- {
+			if shapeOf(q.gl[:k]) == shapeCard {
+				nd := 0
+				for _, g := range q.gl[:k] {
+					nd += int(g)
+				}
+				if luhn(q.d[:nd]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // checkCardNear holds cardNear, and the remembering (*state).cardNear, to
 // cardNearRef on the searches of codes at every position, as securityCode
 // makes them (the stretch before a keyword, then the one after the code),
@@ -369,6 +441,11 @@ func cardNearRef(b []byte, from, to int) bool {
 // gaps.
 func checkCardNear(t *testing.T, b []byte) {
 	t.Helper()
+	for p := range b {
+		if got, want := cardAt(b, p), cardAtRef(b, p); got != want {
+			t.Fatalf("cardAt(%q, %d) = %v, reference %v", b, p, got, want)
+		}
+	}
 	type query struct{ from, to int }
 	var plans [][]query
 	var codes []query
@@ -420,6 +497,10 @@ func TestHelpers(t *testing.T) {
 		"2024-05-19 09:12:31.889-5", "2024-05-19 09:12:31.889 5", "2024-05-19 09:12:31.889 -", "2024-05-19 09:12:31.889.1",
 		"2024-05-19 09:12:31,889:1", "2024-05-19T09:12:31,889Z", "2024-05-19 09:12:31.889\"", "2024-05-19 09:12:31.8891 ",
 		"\n" + strings.Repeat("x", kwWindow+2) + "1", "\ncard" + strings.Repeat("x", kwWindow-2) + "1",
+		`{"m":"\u53f76222021234567890128 \u4e3a 6222-0212-3456-7890-128"}`, "card 6222 0212 3456 7890 cvv 123",
+		"3782 822463 10005 cvv: 1234", "4111 1111 1111 1111 1 x", "6222 0212 3456 78 90", "x\\u00316222021234567890128",
+		`x "cvv": "123" `, "CVV  -  1234.", "安全码是 123 ", `"\u5b89\u5168\u7801\uff1a123"`, "cvv is 123", "uid=316&x", "a.b 12. 86 138",
+		"09:12:31 ", "09:12:31.1.2.3", "09:12:31.5 ", "09:12:86 138", "09:12:86-1", "09:12:31:00", "09:12:310", "09:12:31-5",
 		"255.255.255.255", "256.1.1.1", "1.2.3.249", "01.2.3.4", "1.2.3.04", "0.0.0.0", "199.255.260.1", "1.2.3.2555",
 		"2001:db8::1", "::1", "::ffff:1.2.3.4", "fe80::1%eth0", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "abcde::1",
 		"a:b:c:d:e:f:0:1", "aa:bb:cc:dd:ee:ff", "Add::Bed", "::", "1::2::3", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",

@@ -368,23 +368,51 @@ var quietBefore = func() (t [256]bool) {
 //
 // A time after the date ("2024-05-19 09:12:31.889", "...T09:12:31Z")
 // goes too, fractions included, so a log line's stamp costs one
-// examination. With 24 bytes to read, the date and the time are checked
-// three words at a time; near the end of the buffer, byte by byte.
+// examination. With 25 bytes to read, the date and the time are checked
+// three words at a time; near the ends of the buffer, byte by byte.
+//
+// Two thirds of the calls are the common stamp with three digits of
+// fraction ("09:12:31.889]"), which the rest of this function would end
+// 23 bytes on; the conditions of that answer are folded into one word,
+// so that it costs one branch. Most other calls are no date at all.
 func dateEnd(b []byte, p int) int {
-	if p+24 > len(b) {
+	if p+25 > len(b) || p < 1 {
 		return dateEndShort(b, p)
 	}
-	if p > 0 && isDigit(b[p-1]) {
+	x := b[p-1 : p+25]
+	x0 := binary.LittleEndian.Uint64(x[1:])
+	x1 := binary.LittleEndian.Uint64(x[9:])
+	x2 := binary.LittleEndian.Uint64(x[17:])
+	nd1, nd2 := nonDigitMask(x1), nonDigitMask(x2)
+	// "DDDD-DD-" after a byte that is not a digit.
+	const dashes = 0x2d00002d00000000 // bytes 4 and 7
+	date := (nonDigitMask(x0) ^ 0x8000008000000000) | (x0&0xff0000ff00000000 ^ dashes) | uint64(digitBit[x[0]])
+	// The common stamp: the date, then "DD?HH:MM:SS" (? one of ' ' and
+	// 'T', the colon after the hours not looked at), '.' or ',', three
+	// digits, and a byte that is not a digit, '.' or ':', nor ' ' or '-'
+	// before a digit.
+	// ('.' and ',' differ only in bit 1.)
+	stamp := date | nd1&0x8080008080008080 | uint64(stampT[byte(x1>>16)]) | ((x2|2<<24)&0xff0000ff ^ ('.'<<24 | ':')) |
+		nd2&0x0080808000808000 | uint64(stampEnd[(int(x2>>56)|int(digitBit[x[25]]))&511])
+	if stamp == 0 {
+		return p + 23
+	}
+	if date != 0 {
 		return 0
 	}
-	x0 := binary.LittleEndian.Uint64(b[p:])
-	x1 := binary.LittleEndian.Uint64(b[p+8:])
-	x2 := binary.LittleEndian.Uint64(b[p+16:])
+	return dateTime(b, p)
+}
+
+// dateTime is dateEnd after a date "YYYY-MM-DD" at p, for the stamps
+// that are not the common one; p+25 <= len(b). (A function of its own, so
+// that dateEnd keeps nothing but its answer across its one branch.)
+func dateTime(b []byte, p int) int {
+	x := b[p : p+25]
+	x1 := binary.LittleEndian.Uint64(x[8:])
+	x2 := binary.LittleEndian.Uint64(x[16:])
 	nd1, nd2 := nonDigitMask(x1), nonDigitMask(x2)
-	// "DDDD-DD-" "DD" and a byte that is neither a digit nor '.'.
-	const dashes = 0x2d00002d00000000 // bytes 4 and 7
-	if nonDigitMask(x0) != 0x8000008000000000 || x0&0xff0000ff00000000 != dashes ||
-		nd1&0x808080 != 0x800000 || byte(x1>>16) == '.' {
+	// "DD" and a byte that is neither a digit nor '.'.
+	if nd1&0x808080 != 0x800000 || byte(x1>>16) == '.' {
 		return 0
 	}
 	e := p + 10
@@ -399,14 +427,14 @@ func dateEnd(b []byte, p int) int {
 	t := p + 19
 	c := byte(x2 >> 24)
 	if (c == '.' || c == ',') && nd2&0x0080808000000000 == 0 && nd2>>63 != 0 {
-		// The common stamp: three digits of fraction and a byte that is
-		// not a digit ("09:12:31.889]"), decided from the word; what
-		// fractionAfter and the checks below would decide otherwise
-		// ('.', ':', or ' ' or '-' before a digit) takes the long way.
+		// Three digits of fraction and a byte that is not a digit, as
+		// dateEnd checks them; what fractionAfter and the checks below
+		// would decide otherwise ('.', ':', or ' ' or '-' before a digit)
+		// takes the long way.
 		switch byte(x2 >> 56) {
 		case '.', ':':
 		case ' ', '-':
-			if p+24 >= len(b) || !isDigit(b[p+24]) {
+			if !isDigit(x[24]) {
 				return p + 23
 			}
 		default:
@@ -431,6 +459,31 @@ func dateEnd(b []byte, p int) int {
 	}
 	return fractionAfter(b, t)
 }
+
+// stampT is 0 for the bytes that may stand between a date and its time
+// (' ' and 'T'), 1 for others.
+var stampT = func() (t [256]uint8) {
+	for c := range t {
+		if c != ' ' && c != 'T' {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// stampEnd is 0 where the byte after the three digits of a common
+// stamp's fraction ends the stamp, at index c for a byte c (c | 256 when
+// a digit follows it): not a digit, '.' or ':', nor ' ' or '-' before a
+// digit.
+var stampEnd = func() (t [512]uint8) {
+	for i := range t {
+		c, digit := i&255, i > 255
+		if isDigit(byte(c)) || c == '.' || c == ':' || (c == ' ' || c == '-') && digit {
+			t[i] = 1
+		}
+	}
+	return t
+}()
 
 // dateEndShort is dateEnd byte by byte.
 func dateEndShort(b []byte, p int) int {
@@ -487,39 +540,157 @@ func fractionEnds(b []byte, q int) bool {
 // or 0. No IPv6 address can be written so (three groups and no "::"); the
 // time must not run on into another colon, a dotted quad, or a "86" that
 // could prefix a grouped mobile number.
+//
+// Most calls are at the colons of addresses and ids, not times: the eight
+// bytes from c-2 are checked as one word, with one branch, and so is what
+// follows the time (the byte after it sorted by timeAfter).
 func timeEnd(b []byte, c int) int {
 	if c < 2 || c+7 > len(b) {
 		return 0
 	}
-	if !isDigit(b[c-2]) || !isDigit(b[c-1]) || !isDigit(b[c+1]) || !isDigit(b[c+2]) ||
-		b[c+3] != ':' || !isDigit(b[c+4]) || !isDigit(b[c+5]) {
+	x := b[c-2 : c+7]
+	w := binary.LittleEndian.Uint64(x)
+	// Digits at c-2, c-1, c+1, c+2, c+4, c+5 (bytes 0, 1, 3, 4, 6, 7 of
+	// w; the byte at c itself is not looked at) and ':' at c+3.
+	if nonDigitMask(w)&0x8080008080008080|(w>>40&0xff^':') != 0 {
 		return 0
 	}
-	switch b[c+6] {
-	case ':':
+	switch timeAfter[x[8]] {
+	case timeOn:
 		return 0
-	case '.':
-		q := digitsEnd(b, c+7, 4)
-		if q < len(b) && b[q] == '.' {
+	case timeDot:
+		if q := digitsEnd(b, c+7, 4); q < len(b) && b[q] == '.' {
 			return 0
 		}
-	case ' ', '-':
-		if b[c+4] == '8' && b[c+5] == '6' {
+	case timeSep:
+		if w>>48 == '8'|'6'<<8 {
 			return 0
 		}
-	}
-	if isDigit(b[c+6]) {
-		return 0
 	}
 	return c + 6
 }
+
+// timeAfter sorts the byte after a time for timeEnd.
+var timeAfter = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == ':' || isDigit(byte(c)):
+			t[c] = timeOn
+		case c == '.':
+			t[c] = timeDot
+		case c == ' ' || c == '-':
+			t[c] = timeSep
+		}
+	}
+	return t
+}()
+
+const (
+	timeEnds = 0 // the time ends here
+	timeOn   = 1 // ':' or a digit: not a time
+	timeDot  = 2 // '.': a time unless a dotted quad follows
+	timeSep  = 3 // ' ' or '-': a time unless "86" ends it (a mobile's prefix)
+)
 
 // skipShortRun reports whether the run of n (at most four) digits at p
 // can start nothing, judged the way digits would judge it: not an IPv4
 // octet, not the first group of a grouped number, and without a
 // security-code keyword or connector before it. A run followed by ':' is
 // left to the colon.
+//
+// It is called for about one digit run in ten, with inputs no branch
+// predictor can learn, so it decides with as few branches as it can: the
+// byte after the run and whether a digit follows that are sorted by one
+// table look-up (shortAct), and the security-code test (cvvPossible)
+// skips up to two connectors without a loop: each connector shifts the
+// eight bytes before the run by one, and the two bytes then on top index
+// cvvPair. Near the ends of the buffer, and for runs longer than six
+// (which the loops never ask about), it is skipShortRunPlain, and
+// TestHelpers holds it to that at every position, for runs of every
+// length up to eleven.
 func skipShortRun(b []byte, p, n int) bool {
+	if p < 8 || p+8 > len(b) || uint(n) > 6 {
+		return skipShortRunPlain(b, p, n)
+	}
+	// The eight bytes before the run, and eight from its start: the byte
+	// after the run and the one after that are bytes n and n+1 of v.
+	x := b[p-8 : p+8]
+	w := binary.LittleEndian.Uint64(x)
+	v := binary.LittleEndian.Uint64(x[8:]) >> (8 * n & 63)
+	act := shortAct[n][(int(v&255)|int(digitBit[v>>8&255]))&511]
+	if act != shortCode {
+		if act != shortGroup {
+			return act == shortYes
+		}
+		// A digit follows ' ' or '-': the first group of a number?
+		if n == 2 {
+			if b[p] == '8' && b[p+1] == '6' {
+				return false
+			}
+		} else if secondGroupFits(n, digitsEnd(b, p+n+1, 12)-(p+n+1)) {
+			return false
+		}
+		if n <= 2 {
+			return true
+		}
+	}
+	k := cvvSkip[w>>56]
+	if k&cvvWord != 0 {
+		return false // a word byte right before the run
+	}
+	w <<= k & 8
+	w <<= cvvSkip[w>>56] & 8
+	if cvvSkip[w>>56]&8 != 0 {
+		return !cvvPossible(b, p) // three connectors or more
+	}
+	i := w >> 48
+	return cvvPair[i>>6]&(1<<(i&63)) == 0
+}
+
+// The answers of shortAct: what skipShortRun answers for a run of a given
+// length followed by a given byte and then a digit or not.
+const (
+	shortCode  = 0 // the byte before and the security-code test decide
+	shortYes   = 1 // nothing can start here
+	shortNo    = 2 // something may start here (digits decides)
+	shortGroup = 3 // ' ' or '-' and a digit: a grouped number may follow
+)
+
+// shortAct holds, for a run of length n (0 to 6), at index c for a byte
+// c after the run (c | 256 when a digit follows it), the answer.
+var shortAct = func() (t [7][512]uint8) {
+	for n := range t {
+		for i := range t[n] {
+			c, digit := i&255, i > 255
+			switch {
+			case c == ':':
+				t[n][i] = shortYes
+			case c == '.' && n <= 3:
+				t[n][i] = shortNo
+			case (c == ' ' || c == '-') && digit:
+				t[n][i] = shortGroup
+			case n <= 2:
+				t[n][i] = shortYes
+			default:
+				t[n][i] = shortCode
+			}
+		}
+	}
+	return t
+}()
+
+// digitBit is 256 for digits, 0 for other bytes: the high bit of
+// shortAct's index, and a digit test without a branch for dateEnd.
+var digitBit = func() (t [256]uint16) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 256
+	}
+	return t
+}()
+
+// skipShortRunPlain is skipShortRun as first written, without tables,
+// for every position.
+func skipShortRunPlain(b []byte, p, n int) bool {
 	var after byte
 	if p+n < len(b) {
 		after = b[p+n]
