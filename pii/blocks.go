@@ -325,19 +325,30 @@ var beforeClass = func() (t [256]uint16) {
 // followed by ' ' or '-'; two followed by ' ' or '-' and no digit; three
 // or four inside a word on both sides or in a \uXXXX escape. So are the
 // colons no address runs through or starts at. Only runs whose following
-// bytes are in the block are decided so; the rest, and everything in a
-// block that holds to, are left to the checks of the word loop.
+// bytes are in the block are decided so; the rest are left to the checks
+// of the word loop. Only whole blocks before to are run so; the bytes
+// after the last of them go to runWords.
 // simd chooses classifySIMD over classifyGeneric (a flag, not a function
 // value: bb must stay on the stack).
+//
+// Most events end in a call (an examination, or skipShortRun), and Go's
+// calls keep no register: every value the loop holds in a register
+// across a call is stored before it and loaded again after it. So the
+// event loop holds in registers only what nearly every event uses (the
+// events left, the block's digits, where the block starts, the buffer);
+// what a block or a batch needs only now and then is kept in blk, in
+// memory, and read where it is needed.
 func (st *state) runBlocks(i, to int, simd bool) int {
 	full := st.b
 	var bb batchBits
 	var evs batchEvents
-	for i < to {
-		nb := min(batchBlocks, (len(full)-i)/64, (to-i+63)/64)
-		if nb == 0 {
-			// Less than a block left in the buffer.
-			return st.runWords(i, to)
+	var blk blockState
+	blk.to = to
+	for {
+		nb := min(batchBlocks, (len(full)-i)/64, (blk.to-i)/64)
+		if nb <= 0 {
+			// Less than a block left before to or in the buffer.
+			return st.runWords(i, blk.to)
 		}
 		base := i
 		bb.setBefore(full, base)
@@ -348,40 +359,36 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			classifyGeneric(full[base:base+64*nb], &bb, nb)
 			eventsGeneric(&bb, &evs, nb)
 		}
-		j := 0
-	blocks:
-		for j < nb {
-			bs := base + 64*j
+		blk.base, blk.end = base, base+64*nb
+		// The loop position is in the block that starts at bs (i-bs < 64).
+		for bs := base; bs < blk.end; {
+			j := uint(bs-blk.base) / 64 % batchBlocks
 			d := bb.dig[j+1]
-			// The loop position is in this block (i-bs < 64).
-			if evs.loud[j&(batchBlocks-1)] == 0 && bs+64 <= to && d>>(uint(i-bs)&63)&1 == 0 {
-				// Nothing to examine: no loud event, and the position is
-				// not inside a run.
-				i = bs + 64
-				j++
-				continue
-			}
-			stamp := evs.stamp[j&(batchBlocks-1)]
-			ev := evs.ev[j&(batchBlocks-1)]
-			if bs+64 <= to {
-				ev = evs.loud[j&(batchBlocks-1)]
-			}
-			live := ^uint64(0) // events at or past to are not this call's
-			if to-bs < 64 {
-				live = 1<<(to-bs) - 1
-			}
+			ev := evs.loud[j]
 			// Events behind the loop position are passed; a position inside
 			// a run makes the rest of the run an event.
-			k := uint(i - bs)
-			ev = (ev&^(1<<k-1) | d&(1<<k)) & live
+			k := uint(i-bs) & 63
+			if ev>>k == 0 && d>>k&1 == 0 {
+				// Nothing to examine.
+				i, bs = bs+64, bs+64
+				continue
+			}
+			blk.stamp, blk.colon = evs.stamp[j], bb.colon[j+1]
+			ev = ev&^(1<<k-1) | d&(1<<k)
 			for ev != 0 {
 				t := bits.TrailingZeros64(ev)
 				p := bs + t
 				var r int // where the loop resumes after an examination
 				if d>>t&1 != 0 {
-					if stamp>>t&1 != 0 {
-						r = p + 23 // what dateEnd returns there
-						goto resume
+					if blk.stamp>>t&1 != 0 {
+						// What dateEnd returns there. The byte there is no
+						// digit: no event to add.
+						i = p + 23
+						if t >= 64-23 {
+							break // into the next block
+						}
+						ev &= ^uint64(0) << (t + 23)
+						continue
 					}
 					var n int
 					var after byte
@@ -430,7 +437,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 					} else {
 						r = st.digits(p)
 					}
-				} else if bb.colon[j+1]>>t&1 != 0 {
+				} else if blk.colon>>t&1 != 0 {
 					var prev, after byte
 					if p > 0 {
 						prev = full[p-1]
@@ -456,18 +463,23 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 				if k := uint(r - bs); k < 64 {
 					// Where an examination that found nothing returns, at the
 					// start of a run, the run's own event stands, quiet or not.
-					ev = (ev&^(1<<k-1) | d&(d<<1|1)&(1<<k)) & live
+					ev = ev&^(1<<k-1) | d&(d<<1|1)&(1<<k)
 					continue
 				}
-				if r >= to || r >= base+64*nb {
-					break blocks
-				}
-				j = (r - base) / 64
-				continue blocks
+				break
 			}
-			i = max(i, min(bs+64, to))
-			j = max(j+1, int(uint(i-base)/64))
+			// On to the block that holds the loop position.
+			i = max(i, bs+64)
+			bs += (i - bs) &^ 63
 		}
 	}
-	return i
+}
+
+// blockState is what runBlocks keeps in memory rather than in registers:
+// the bounds of the batch, and of the block, the events that are stamps
+// and the colons. (A struct of more than four fields is never held in
+// registers.)
+type blockState struct {
+	base, end, to int
+	stamp, colon  uint64
 }
