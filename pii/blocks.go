@@ -420,18 +420,21 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 							}
 						case ' ':
 						default:
-							quiet = quietFast(n, prev, prev2, after)
+							quiet = quietFlat(n, prev, prev2, after)
 						}
-						if quiet || n <= 4 && skipShortRun(full, p, n) {
+						if !quiet && n <= 4 {
+							quiet = skipShortRun(full, p, n)
+						}
+						if quiet {
 							i = p + n
 							ev &= ev - 1
-							if t+n >= 64 {
+							if i-bs >= 64 {
 								break
 							}
 							continue
 						}
 					}
-					if ^d>>t != 0 {
+					if ^d>>uint(p-bs) != 0 {
 						// n is the run's length: the run ends in the block.
 						r = st.digitsTo(p, p+min(n, maxDigits+1))
 					} else {
@@ -483,3 +486,40 @@ type blockState struct {
 	base, end, to int
 	stamp, colon  uint64
 }
+
+// quietFlat is quietFast for the block loop, with one table of 256
+// entries (quietFlatTab) whose index cannot be out of range, so that it
+// needs no bounds checks. n is at most 10. TestQuietFlat holds it to
+// quietRun.
+func quietFlat(n int, prev, prev2, after byte) bool {
+	q := quietFlatTab[quietFlatLen[n&15]|quietPrev[prev]<<3|quietAfter[after]]
+	letter := (ctype[prev2] & ctLetter) >> 2 // 1 for a letter (ctLetter is bit 2)
+	return (q|q>>1&letter)&1 != 0
+}
+
+// quietFlatLen is quietLen shifted to bits 6 and 7 of quietFlatTab's index.
+var quietFlatLen = [16]uint8{0, 0, 0, 1 << 6, 2 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6}
+
+// quietFlatTab is quietTab at index len<<6 | prev<<3 | after, for the
+// classes of quietFast. Built here from quietRun, with one byte standing
+// for each class as in quietTab's init (quietTab itself is filled by an
+// init function, which runs after this).
+var quietFlatTab = func() (t [256]uint8) {
+	lens := [4]int{1, 3, 4, 5}
+	prevs := [7]byte{',', '.', '/', '-', ' ', 'a', 'u'}
+	afters := [5]byte{':', '.', ' ', 'a', ','}
+	for i, n := range lens {
+		for j, p := range prevs {
+			for k, a := range afters {
+				letter, other := quietRun(n, p, 'a', a), quietRun(n, p, ' ', a)
+				switch {
+				case letter && other:
+					t[i<<6|j<<3|k] = 1
+				case letter:
+					t[i<<6|j<<3|k] = 2
+				}
+			}
+		}
+	}
+	return t
+}()

@@ -294,3 +294,19 @@ func TestCVVClasses(t *testing.T) {
 		t.Fatal("no keyword pairs")
 	}
 }
+
+// TestQuietFlat checks quietFlat against quietRun for every run length,
+// byte before and byte after, with a letter and a non-letter before that.
+func TestQuietFlat(t *testing.T) {
+	for n := 1; n <= 10; n++ {
+		for prev := 0; prev < 256; prev++ {
+			for after := 0; after < 256; after++ {
+				for _, prev2 := range []byte{'a', 'Z', ' ', '0', '/', 0xe4} {
+					if got, want := quietFlat(n, byte(prev), prev2, byte(after)), quietRun(n, byte(prev), prev2, byte(after)); got != want {
+						t.Fatalf("quietFlat(%d, %q, %q, %q) = %v, quietRun %v", n, byte(prev), prev2, byte(after), got, want)
+					}
+				}
+			}
+		}
+	}
+}
