@@ -407,23 +407,27 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 						} else if p == 1 {
 							prev = full[0]
 						}
-						// A run before ' ' or '-' is never quiet (it may be the first
-						// group of a number, or a date).
+						// A run before ' ' or '-' is never quiet here (it may be
+						// the first group of a number, or a date); skipShortRun
+						// decides.
 						var quiet bool
 						switch after {
-						case '-':
-							if n == 4 {
+						case ' ', '-':
+							if n == 4 && after == '-' {
 								if e := dateEnd(full, p); e > 0 {
 									r = e // "2024-05-19": a date is not PI
 									goto resume
 								}
 							}
-						case ' ':
+							if n <= 4 {
+								quiet = skipShortRun(full, p, n)
+							}
 						default:
-							quiet = quietFlat(n, prev, prev2, after)
-						}
-						if !quiet && n <= 4 {
-							quiet = skipShortRun(full, p, n)
+							if c := quietFlat(n, prev, prev2, after); c&1 != 0 {
+								quiet = true
+							} else if c&4 != 0 {
+								quiet = skipShortRun(full, p, n)
+							}
 						}
 						if quiet {
 							i = p + n
@@ -489,19 +493,22 @@ type blockState struct {
 
 // quietFlat is quietFast for the block loop, with one table of 256
 // entries (quietFlatTab) whose index cannot be out of range, so that it
-// needs no bounds checks. n is at most 10. TestQuietFlat holds it to
-// quietRun.
-func quietFlat(n int, prev, prev2, after byte) bool {
+// needs no bounds checks. n is at most 10. Bit 0 of the answer is
+// quietFast's; where it is clear, bit 2 says whether skipShortRun may
+// still pass the run (not for more than four digits, nor for one to
+// three before '.', where skipShortRun answers no at once). TestQuietFlat
+// holds it to quietRun and skipShortRun.
+func quietFlat(n int, prev, prev2, after byte) uint8 {
 	q := quietFlatTab[quietFlatLen[n&15]|quietPrev[prev]<<3|quietAfter[after]]
 	letter := (ctype[prev2] & ctLetter) >> 2 // 1 for a letter (ctLetter is bit 2)
-	return (q|q>>1&letter)&1 != 0
+	return q | q>>1&letter
 }
 
 // quietFlatLen is quietLen shifted to bits 6 and 7 of quietFlatTab's index.
 var quietFlatLen = [16]uint8{0, 0, 0, 1 << 6, 2 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6}
 
 // quietFlatTab is quietTab at index len<<6 | prev<<3 | after, for the
-// classes of quietFast. Built here from quietRun, with one byte standing
+// classes of quietFast, with bit 2 for quietFlat. Built here from quietRun, with one byte standing
 // for each class as in quietTab's init (quietTab itself is filled by an
 // init function, which runs after this).
 var quietFlatTab = func() (t [256]uint8) {
@@ -517,6 +524,9 @@ var quietFlatTab = func() (t [256]uint8) {
 					t[i<<6|j<<3|k] = 1
 				case letter:
 					t[i<<6|j<<3|k] = 2
+				}
+				if n <= 4 && (a != '.' || n > 3) {
+					t[i<<6|j<<3|k] |= 4
 				}
 			}
 		}

@@ -296,14 +296,30 @@ func TestCVVClasses(t *testing.T) {
 }
 
 // TestQuietFlat checks quietFlat against quietRun for every run length,
-// byte before and byte after, with a letter and a non-letter before that.
+// byte before and byte after, with a letter and a non-letter before that;
+// and that where it says skipShortRun need not be asked, skipShortRun
+// passes nothing, whatever follows.
 func TestQuietFlat(t *testing.T) {
 	for n := 1; n <= 10; n++ {
 		for prev := 0; prev < 256; prev++ {
 			for after := 0; after < 256; after++ {
 				for _, prev2 := range []byte{'a', 'Z', ' ', '0', '/', 0xe4} {
-					if got, want := quietFlat(n, byte(prev), prev2, byte(after)), quietRun(n, byte(prev), prev2, byte(after)); got != want {
+					c := quietFlat(n, byte(prev), prev2, byte(after))
+					if got, want := c&1 != 0, quietRun(n, byte(prev), prev2, byte(after)); got != want {
 						t.Fatalf("quietFlat(%d, %q, %q, %q) = %v, quietRun %v", n, byte(prev), prev2, byte(after), got, want)
+					}
+					if c&5 != 0 || n > 4 {
+						continue
+					}
+					for _, next := range []byte{'5', 'x', ' '} {
+						b := []byte("xx ab cd")
+						b = append(b, prev2, byte(prev))
+						b = append(b, strings.Repeat("7", n)...)
+						b = append(b, byte(after), next)
+						b = append(b, " xx yy zz"...)
+						if skipShortRun(b, 10, n) {
+							t.Fatalf("quietFlat(%d, %q, %q, %q) = %d, but skipShortRun passes %q", n, byte(prev), prev2, byte(after), c, b)
+						}
 					}
 				}
 			}
