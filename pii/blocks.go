@@ -390,12 +390,13 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 						ev &= ^uint64(0) << (t + 23)
 						continue
 					}
+					// The run's length (up to maxDigits+1) and the byte after it.
 					var n int
 					var after byte
 					if rest := ^d >> t; rest != 0 {
 						n = bits.TrailingZeros64(rest)
 						after = full[p+n]
-					} else if e := digitsEnd(full, p, 11); e < len(full) {
+					} else if e := digitsEnd(full, p, maxDigits+1); e < len(full) {
 						n, after = e-p, full[e]
 					} else {
 						n = e - p
@@ -438,12 +439,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 							continue
 						}
 					}
-					if ^d>>uint(p-bs) != 0 {
-						// n is the run's length: the run ends in the block.
-						r = st.digitsTo(p, p+min(n, maxDigits+1))
-					} else {
-						r = st.digits(p)
-					}
+					r = st.digitsTo(p, p+min(n, maxDigits+1))
 				} else if blk.colon>>t&1 != 0 {
 					var prev, after byte
 					if p > 0 {
