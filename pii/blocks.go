@@ -493,26 +493,63 @@ type blockState struct {
 }
 
 // quietFlat is quietFast for the block loop, with one table of 256
-// entries (quietFlatTab) whose index cannot be out of range, so that it
-// needs no bounds checks. n is at most 10. Bit 0 of the answer is
-// quietFast's; where it is clear, bit 2 says whether skipShortRun may
+// entries (quietFlatTabs.code) whose index cannot be out of range, so
+// that it needs no bounds checks, and all its tables in one variable, so
+// that one address serves for all. n is at most 10. Bit 0 of the answer
+// is quietFast's; where it is clear, bit 2 says whether skipShortRun may
 // still pass the run (not for more than four digits, nor for one to
 // three before '.', where skipShortRun answers no at once). TestQuietFlat
 // holds it to quietRun and skipShortRun.
 func quietFlat(n int, prev, prev2, after byte) uint8 {
-	q := quietFlatTab[quietFlatLen[n&15]|quietPrev[prev]<<3|quietAfter[after]]
-	letter := (ctype[prev2] & ctLetter) >> 2 // 1 for a letter (ctLetter is bit 2)
-	return q | q>>1&letter
+	t := &quietFlatTabs
+	q := t.code[t.len[n&15]|t.prev[prev]|t.after[after]]
+	return q | q>>1&t.letter[prev2]
 }
 
-// quietFlatLen is quietLen shifted to bits 6 and 7 of quietFlatTab's index.
-var quietFlatLen = [16]uint8{0, 0, 0, 1 << 6, 2 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6}
-
-// quietFlatTab is quietTab at index len<<6 | prev<<3 | after, for the
-// classes of quietFast, with bit 2 for quietFlat. Built here from quietRun, with one byte standing
-// for each class as in quietTab's init (quietTab itself is filled by an
-// init function, which runs after this).
-var quietFlatTab = func() (t [256]uint8) {
+// quietFlatTabs are the tables of quietFlat: the classes of quietFast
+// (quietLen, quietPrev, quietAfter), each shifted to its place in the
+// index of code (bits 6-7, 3-5 and 0-2), and 1 for a letter. code is
+// quietTab at that index, with bit 2 for quietFlat. (Built here, not
+// from quietPrev and quietTab, which an init function fills after this;
+// TestQuietFlat holds the two to the same answers.)
+var quietFlatTabs = func() (t struct {
+	prev, after, letter, code [256]uint8
+	len                       [16]uint8
+}) {
+	t.len = [16]uint8{0, 0, 0, 1 << 6, 2 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6, 3 << 6}
+	for c := range 256 {
+		b := byte(c)
+		switch {
+		case b == 'u':
+			t.prev[c] = 6 << 3
+		case isWord(b):
+			t.prev[c] = 5 << 3
+		case b == '.':
+			t.prev[c] = 1 << 3
+		case b == '/':
+			t.prev[c] = 2 << 3
+		case b == '-':
+			t.prev[c] = 3 << 3
+		case cvvBefore[c]:
+			t.prev[c] = 4 << 3
+		}
+		switch {
+		case b == ':':
+			t.after[c] = 0
+		case b == '.':
+			t.after[c] = 1
+		case b == ' ' || b == '-':
+			t.after[c] = 2
+		case isWord(b):
+			t.after[c] = 3
+		default:
+			t.after[c] = 4
+		}
+		if isLetter(b) {
+			t.letter[c] = 1
+		}
+	}
+	// One byte of each class stands for the class, as in quietTab.
 	lens := [4]int{1, 3, 4, 5}
 	prevs := [7]byte{',', '.', '/', '-', ' ', 'a', 'u'}
 	afters := [5]byte{':', '.', ' ', 'a', ','}
@@ -520,14 +557,15 @@ var quietFlatTab = func() (t [256]uint8) {
 		for j, p := range prevs {
 			for k, a := range afters {
 				letter, other := quietRun(n, p, 'a', a), quietRun(n, p, ' ', a)
+				x := i<<6 | j<<3 | k
 				switch {
 				case letter && other:
-					t[i<<6|j<<3|k] = 1
+					t.code[x] = 1
 				case letter:
-					t[i<<6|j<<3|k] = 2
+					t.code[x] = 2
 				}
 				if n <= 4 && (a != '.' || n > 3) {
-					t[i<<6|j<<3|k] |= 4
+					t.code[x] |= 4
 				}
 			}
 		}
