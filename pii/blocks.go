@@ -359,10 +359,10 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			classifyGeneric(full[base:base+64*nb], &bb, nb)
 			eventsGeneric(&bb, &evs, nb)
 		}
-		blk.base, blk.end = base, base+64*nb
-		// The loop position is in the block that starts at bs (i-bs < 64).
+		blk.end, blk.j = base+64*nb, 0
+		// The loop position is in block blk.j, which starts at bs (i-bs < 64).
 		for bs := base; bs < blk.end; {
-			j := uint(bs-blk.base) / 64 % batchBlocks
+			j := blk.j % batchBlocks
 			d := bb.dig[j+1]
 			ev := evs.loud[j]
 			// Events behind the loop position are passed; a position inside
@@ -371,6 +371,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			if ev>>k == 0 && d>>k&1 == 0 {
 				// Nothing to examine.
 				i, bs = bs+64, bs+64
+				blk.j++
 				continue
 			}
 			blk.stamp, blk.colon = evs.stamp[j], bb.colon[j+1]
@@ -478,18 +479,21 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 			}
 			// On to the block that holds the loop position.
 			i = max(i, bs+64)
-			bs += (i - bs) &^ 63
+			step := uint(i-bs) / 64
+			bs += int(step) * 64
+			blk.j += step
 		}
 	}
 }
 
 // blockState is what runBlocks keeps in memory rather than in registers:
-// the bounds of the batch, and of the block, the events that are stamps
-// and the colons. (A struct of more than four fields is never held in
-// registers.)
+// where the batch ends and the call's range ends, the index of the block
+// in its batch, and the block's events that are stamps and its colons.
+// (A struct of more than four fields is never held in registers.)
 type blockState struct {
-	base, end, to int
-	stamp, colon  uint64
+	end, to      int
+	j            uint
+	stamp, colon uint64
 }
 
 // quietFlat is quietFast for the block loop, with one table of 256
