@@ -374,7 +374,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 				blk.j++
 				continue
 			}
-			blk.stamp, blk.colon = evs.stamp[j], bb.colon[j+1]
+			blk.stamp = evs.stamp[j]
 			ev = ev&^(1<<k-1) | d&(1<<k)
 			for ev != 0 {
 				t := bits.TrailingZeros64(ev)
@@ -441,7 +441,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 						}
 					}
 					r = st.digitsTo(p, p+min(n, maxDigits+1))
-				} else if blk.colon>>t&1 != 0 {
+				} else if bb.colon[blk.j%batchBlocks+1]>>t&1 != 0 {
 					// The bit rules have struck out the colons no address
 					// runs through or starts at, but not at bit 63, whose
 					// next byte is in the next block: that one is checked here.
@@ -488,12 +488,14 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 
 // blockState is what runBlocks keeps in memory rather than in registers:
 // where the batch ends and the call's range ends, the index of the block
-// in its batch, and the block's events that are stamps and its colons.
-// (A struct of more than four fields is never held in registers.)
+// in its batch, and the block's events that are stamps. (The compiler
+// never holds a struct of more than four fields in registers; the blank
+// field makes five.)
 type blockState struct {
-	end, to      int
-	j            uint
-	stamp, colon uint64
+	end, to int
+	j       uint
+	stamp   uint64
+	_       int
 }
 
 // quietFlat is quietFast for the block loop, with one table of 256
