@@ -137,20 +137,23 @@ func labelMasks(x uint64) (label, letter uint64) {
 
 // ipv4 examines a dotted quad whose first octet is b[s:e].
 func (st *state) ipv4(s, e int) int {
-	b := st.b
+	// st.b is read again after each call rather than kept across it:
+	// kept, its three words would be saved on the stack on every path.
 	if s > 0 {
+		b := st.b
 		switch p := b[s-1]; {
 		case p == '.', joinedAfter(b, s, p):
 			return e
-		case (p == '/' || p == '-') && s > 1 && isLetter(b[s-2]):
+		case (p == '/' || p == '-') && s > 1 && isLetter(st.b[s-2]):
 			return e // "Chrome/120.0.0.0", "openssl-1.1.1.1": a version
 		}
 	}
-	end, ok := dottedQuad(b, s)
+	end, ok := dottedQuad(st.b, s)
+	b := st.b
 	if !ok || joinedRight(b, end) || (end < len(b) && b[end] == '.' && end+1 < len(b) && isWord(b[end+1])) {
 		return e
 	}
-	if versionMayEndBefore(b, s) && keywordBefore(b, s).kind() == kwVersion {
+	if versionMayEndBefore(b, s) && keywordBefore(st.b, s).kind() == kwVersion {
 		return e
 	}
 	if st.report(IPv4, s, end, 0.9, ReasonSyntax, nil) {
@@ -370,10 +373,12 @@ func (st *state) colon(c int) int {
 			return c + 1
 		}
 	}
-	if start < st.lastEnd || timeAfterHex(b, c) {
+	// st.b is read again after each call rather than kept across it:
+	// kept, its three words would be saved on the stack on every path.
+	if start < st.lastEnd || timeAfterHex(st.b, c) {
 		return c + 1
 	}
-	end, ok := parseIPv6(b, start)
+	end, ok := parseIPv6(st.b, start)
 	if !ok {
 		return c + 1
 	}
