@@ -37,11 +37,13 @@ func (st *state) digitsTo(s, e int) int {
 	if e < len(b) {
 		next = b[e]
 	}
+	// A dotted quad is the commonest case, and it is decided here, before
+	// the values the other cases keep across their calls are saved on the
+	// stack (a switch would save them first).
+	if next == '.' && n <= 3 {
+		return st.ipv4(s, e)
+	}
 	switch next {
-	case '.':
-		if n <= 3 {
-			return st.ipv4(s, e)
-		}
 	case ':':
 		return e // the colon examination decides (IPv6)
 	case ' ', '-':
