@@ -37,16 +37,16 @@ func (st *state) digitsTo(s, e int) int {
 	if e < len(b) {
 		next = b[e]
 	}
-	// A dotted quad is the commonest case, and it is decided here, before
-	// the values the other cases keep across their calls are saved on the
-	// stack (a switch would save them first).
+	// A dotted quad and a colon are the commonest cases, and they are
+	// decided here, before the values the other cases keep across their
+	// calls are saved on the stack (a switch would save them first).
 	if next == '.' && n <= 3 {
 		return st.ipv4(s, e)
 	}
-	switch next {
-	case ':':
+	if next == ':' {
 		return e // the colon examination decides (IPv6)
-	case ' ', '-':
+	}
+	if next == ' ' || next == '-' {
 		if (n <= 4 || n == 6) && e+1 < len(b) && isDigit(b[e+1]) {
 			if end := st.grouped(s, e); end > 0 {
 				return end
