@@ -393,18 +393,29 @@ func (st *state) colon(c int) int {
 // '.'): an access log's "[10/Oct/2024:13:55:36 +0800]". Then the address
 // parseIPv6 would try from the hex run before c has four groups and no
 // "::", which is none; one eight-byte load says so before it parses.
+//
+// It is small enough to be inlined (the last byte's test is a table,
+// timeEndsAddress): colon asks it about most colons it does not turn
+// away by the bytes before. timeAfterHexRef (helpers_test.go) is the
+// test as first written.
 func timeAfterHex(b []byte, c int) bool {
 	if c+10 > len(b) {
 		return false
 	}
-	x := binary.LittleEndian.Uint64(b[c : c+8])
+	w := b[c : c+10]
+	x := binary.LittleEndian.Uint64(w)
 	const colons, colonBytes = 0x003a00003a00003a, 0x00ff0000ff0000ff // bytes 0, 3 and 6
-	if x&colonBytes != colons || nonDigitMask(x) != 0x0080000080000080 {
-		return false
-	}
-	e := b[c+9]
-	return isDigit(b[c+8]) && !isHex(e) && e != ':' && e != '.'
+	return x&colonBytes == colons && nonDigitMask(x) == 0x0080000080000080 && isDigit(w[8]) && timeEndsAddress[w[9]]
 }
+
+// timeEndsAddress marks the bytes that end an address after a time: not
+// a hex digit, ':' or '.'.
+var timeEndsAddress = func() (t [256]bool) {
+	for c := range t {
+		t[c] = !isHex(byte(c)) && c != ':' && c != '.'
+	}
+	return t
+}()
 
 // parseIPv6 parses an RFC 4291 text address at i. To keep C++ scopes
 // ("Add::Bed"), slices ("a[1::2]") and MAC addresses out, it needs a
