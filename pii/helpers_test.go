@@ -276,6 +276,20 @@ func timeEndRef(b []byte, c int) int {
 	return c + 6
 }
 
+// timeAfterHexRef is timeAfterHex testing the last byte in full.
+func timeAfterHexRef(b []byte, c int) bool {
+	if c+10 > len(b) {
+		return false
+	}
+	x := binary.LittleEndian.Uint64(b[c : c+8])
+	const colons, colonBytes = 0x003a00003a00003a, 0x00ff0000ff0000ff // bytes 0, 3 and 6
+	if x&colonBytes != colons || nonDigitMask(x) != 0x0080000080000080 {
+		return false
+	}
+	e := b[c+9]
+	return isDigit(b[c+8]) && !isHex(e) && e != ':' && e != '.'
+}
+
 // checkHelpers compares the rewritten helpers with their references at
 // every position of b.
 func checkHelpers(t *testing.T, b []byte) {
@@ -328,6 +342,9 @@ func checkHelpers(t *testing.T, b []byte) {
 		}
 	}
 	for c := range b {
+		if got, want := timeAfterHex(b, c), timeAfterHexRef(b, c); got != want {
+			t.Fatalf("timeAfterHex(%q, %d) = %v, reference %v", b, c, got, want)
+		}
 		if !timeAfterHex(b, c) {
 			continue
 		}

@@ -137,20 +137,23 @@ func labelMasks(x uint64) (label, letter uint64) {
 
 // ipv4 examines a dotted quad whose first octet is b[s:e].
 func (st *state) ipv4(s, e int) int {
-	b := st.b
+	// st.b is read again after each call rather than kept across it:
+	// kept, its three words would be saved on the stack on every path.
 	if s > 0 {
+		b := st.b
 		switch p := b[s-1]; {
 		case p == '.', joinedAfter(b, s, p):
 			return e
-		case (p == '/' || p == '-') && s > 1 && isLetter(b[s-2]):
+		case (p == '/' || p == '-') && s > 1 && isLetter(st.b[s-2]):
 			return e // "Chrome/120.0.0.0", "openssl-1.1.1.1": a version
 		}
 	}
-	end, ok := dottedQuad(b, s)
+	end, ok := dottedQuad(st.b, s)
+	b := st.b
 	if !ok || joinedRight(b, end) || (end < len(b) && b[end] == '.' && end+1 < len(b) && isWord(b[end+1])) {
 		return e
 	}
-	if versionMayEndBefore(b, s) && keywordBefore(b, s).kind() == kwVersion {
+	if versionMayEndBefore(b, s) && keywordBefore(st.b, s).kind() == kwVersion {
 		return e
 	}
 	if st.report(IPv4, s, end, 0.9, ReasonSyntax, nil) {
@@ -370,10 +373,12 @@ func (st *state) colon(c int) int {
 			return c + 1
 		}
 	}
-	if start < st.lastEnd || timeAfterHex(b, c) {
+	// st.b is read again after each call rather than kept across it:
+	// kept, its three words would be saved on the stack on every path.
+	if start < st.lastEnd || timeAfterHex(st.b, c) {
 		return c + 1
 	}
-	end, ok := parseIPv6(b, start)
+	end, ok := parseIPv6(st.b, start)
 	if !ok {
 		return c + 1
 	}
@@ -388,18 +393,29 @@ func (st *state) colon(c int) int {
 // '.'): an access log's "[10/Oct/2024:13:55:36 +0800]". Then the address
 // parseIPv6 would try from the hex run before c has four groups and no
 // "::", which is none; one eight-byte load says so before it parses.
+//
+// It is small enough to be inlined (the last byte's test is a table,
+// timeEndsAddress): colon asks it about most colons it does not turn
+// away by the bytes before. timeAfterHexRef (helpers_test.go) is the
+// test as first written.
 func timeAfterHex(b []byte, c int) bool {
 	if c+10 > len(b) {
 		return false
 	}
-	x := binary.LittleEndian.Uint64(b[c : c+8])
+	w := b[c : c+10]
+	x := binary.LittleEndian.Uint64(w)
 	const colons, colonBytes = 0x003a00003a00003a, 0x00ff0000ff0000ff // bytes 0, 3 and 6
-	if x&colonBytes != colons || nonDigitMask(x) != 0x0080000080000080 {
-		return false
-	}
-	e := b[c+9]
-	return isDigit(b[c+8]) && !isHex(e) && e != ':' && e != '.'
+	return x&colonBytes == colons && nonDigitMask(x) == 0x0080000080000080 && isDigit(w[8]) && timeEndsAddress[w[9]]
 }
+
+// timeEndsAddress marks the bytes that end an address after a time: not
+// a hex digit, ':' or '.'.
+var timeEndsAddress = func() (t [256]bool) {
+	for c := range t {
+		t[c] = !isHex(byte(c)) && c != ':' && c != '.'
+	}
+	return t
+}()
 
 // parseIPv6 parses an RFC 4291 text address at i. To keep C++ scopes
 // ("Add::Bed"), slices ("a[1::2]") and MAC addresses out, it needs a

@@ -37,14 +37,16 @@ func (st *state) digitsTo(s, e int) int {
 	if e < len(b) {
 		next = b[e]
 	}
-	switch next {
-	case '.':
-		if n <= 3 {
-			return st.ipv4(s, e)
-		}
-	case ':':
+	// A dotted quad and a colon are the commonest cases, and they are
+	// decided here, before the values the other cases keep across their
+	// calls are saved on the stack (a switch would save them first).
+	if next == '.' && n <= 3 {
+		return st.ipv4(s, e)
+	}
+	if next == ':' {
 		return e // the colon examination decides (IPv6)
-	case ' ', '-':
+	}
+	if next == ' ' || next == '-' {
 		if (n <= 4 || n == 6) && e+1 < len(b) && isDigit(b[e+1]) {
 			if end := st.grouped(s, e); end > 0 {
 				return end
@@ -276,29 +278,64 @@ func (st *state) cardAfter(d []byte, start, end int, grouped bool, ctx context) 
 }
 
 // knownIIN reports whether d starts with the issuer prefix of a card
-// scheme that issues numbers of len(d) digits.
+// scheme that issues numbers of len(d) digits (4 to 31). The schemes'
+// prefixes do not overlap, so the first two digits find the one scheme
+// that may apply (iinByPrefix): a table look-up where a chain of tests
+// branched on every scheme. knownIINRef (number_helpers_test.go) is the
+// chain.
 func knownIIN(d []byte) bool {
-	n := len(d)
-	p2 := num2(d)
-	p4 := num4(d)
-	switch {
-	case d[0] == '4': // Visa
-		return n == 13 || n == 16 || n == 19
-	case p2 == 62, p2 == 81: // UnionPay
-		return n >= 16
-	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720: // Mastercard
-		return n == 16
-	case p2 == 34, p2 == 37: // American Express
-		return n == 15
-	case p4 >= 3528 && p4 <= 3589: // JCB
-		return n >= 16
-	case p4 == 6011, p2 == 65, p4 >= 6440 && p4 <= 6499: // Discover
-		return n >= 16
-	case p2 == 36, p4 >= 3000 && p4 <= 3059: // Diners Club
-		return n >= 14
+	r := &iinByPrefix[num2(d)]
+	lengths := r.lengths
+	if r.lo != 0 {
+		if p4 := num4(d); p4 < int(r.lo) || p4 > int(r.hi) {
+			lengths = 0
+		}
 	}
-	return false
+	return lengths>>(len(d)&31)&1 != 0
 }
+
+// iinRange is what iinByPrefix holds for two first digits: the card
+// lengths (bit n for n digits) of the scheme they start and, when that
+// scheme is known by four digits, the range [lo, hi] those must be in.
+type iinRange struct {
+	lengths uint32
+	lo, hi  uint16
+}
+
+// iinByPrefix holds, by the first two digits, the card scheme they may
+// start.
+var iinByPrefix = func() (t [100]iinRange) {
+	lengths := func(ns ...int) (m uint32) {
+		for _, n := range ns {
+			m |= 1 << n
+		}
+		return m
+	}
+	atLeast := func(lo int) (m uint32) {
+		for n := lo; n <= 31; n++ {
+			m |= 1 << n
+		}
+		return m
+	}
+	for p := 40; p <= 49; p++ {
+		t[p].lengths = lengths(13, 16, 19) // Visa
+	}
+	t[62].lengths, t[81].lengths = atLeast(16), atLeast(16) // UnionPay
+	for p := 51; p <= 55; p++ {
+		t[p].lengths = lengths(16) // Mastercard
+	}
+	for p := 22; p <= 27; p++ {
+		t[p] = iinRange{lengths(16), 2221, 2720} // Mastercard
+	}
+	t[34].lengths, t[37].lengths = lengths(15), lengths(15) // American Express
+	t[35] = iinRange{atLeast(16), 3528, 3589}               // JCB
+	t[60] = iinRange{atLeast(16), 6011, 6011}               // Discover
+	t[64] = iinRange{atLeast(16), 6440, 6499}
+	t[65].lengths = atLeast(16)
+	t[36].lengths = atLeast(14) // Diners Club
+	t[30] = iinRange{atLeast(14), 3000, 3059}
+	return t
+}()
 
 // partOfEmail reports whether the number ending at e continues into the
 // local part of an e-mail address ("13800138000@qq.com"); the '@'

@@ -39,6 +39,31 @@ func parseSeqRef(q *seq, b []byte, s, e int) {
 	}
 }
 
+// knownIINRef is knownIIN as a chain of tests: whether d starts with the issuer prefix of a card
+// scheme that issues numbers of len(d) digits.
+func knownIINRef(d []byte) bool {
+	n := len(d)
+	p2 := num2(d)
+	p4 := num4(d)
+	switch {
+	case d[0] == '4': // Visa
+		return n == 13 || n == 16 || n == 19
+	case p2 == 62, p2 == 81: // UnionPay
+		return n >= 16
+	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720: // Mastercard
+		return n == 16
+	case p2 == 34, p2 == 37: // American Express
+		return n == 15
+	case p4 >= 3528 && p4 <= 3589: // JCB
+		return n >= 16
+	case p4 == 6011, p2 == 65, p4 >= 6440 && p4 <= 6499: // Discover
+		return n >= 16
+	case p2 == 36, p4 >= 3000 && p4 <= 3059: // Diners Club
+		return n >= 14
+	}
+	return false
+}
+
 // shapeOfRef is shapeOf comparing with each shape in turn.
 func shapeOfRef(gl []uint8) shape {
 	eq := func(want ...uint8) bool {
@@ -158,6 +183,20 @@ func TestNumberHelpersShort(t *testing.T) {
 			checkNumberHelpers(t, []byte(s[:n]))
 			checkNumberHelpers(t, []byte("ab "+s[:n]+"                        "))
 			checkNumberHelpers(t, []byte("abcdefgh\\"+s[:n]+" 1234"))
+		}
+	}
+}
+
+// TestKnownIIN holds knownIIN to knownIINRef for every four first digits
+// and every length a caller may ask about (up to maxDigits).
+func TestKnownIIN(t *testing.T) {
+	d := make([]byte, maxDigits)
+	for p := range 10000 {
+		d[0], d[1], d[2], d[3] = byte('0'+p/1000), byte('0'+p/100%10), byte('0'+p/10%10), byte('0'+p%10)
+		for n := 4; n <= maxDigits; n++ {
+			if got, want := knownIIN(d[:n]), knownIINRef(d[:n]); got != want {
+				t.Fatalf("knownIIN(%s) = %v, reference %v", d[:n], got, want)
+			}
 		}
 	}
 }
