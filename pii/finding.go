@@ -82,8 +82,17 @@ const (
 
 var reasonNames = []string{"checksum", "date", "region", "segment", "iin", "grouped", "keyword", "syntax", "card_nearby"}
 
-// String lists the facts, comma-separated, e.g. "checksum,keyword".
+// String lists the facts, comma-separated, e.g. "checksum,keyword". The
+// strings of all sets of the known facts are made once: a scan's output
+// writes one for every finding.
 func (r Reason) String() string {
+	if int(r) < len(reasonStrings) {
+		return reasonStrings[r]
+	}
+	return r.names()
+}
+
+func (r Reason) names() string {
 	var sb strings.Builder
 	for i, n := range reasonNames {
 		if r&(1<<i) != 0 {
@@ -95,6 +104,14 @@ func (r Reason) String() string {
 	}
 	return sb.String()
 }
+
+var reasonStrings = func() []string {
+	t := make([]string, 1<<len(reasonNames))
+	for r := range t {
+		t[r] = Reason(r).names()
+	}
+	return t
+}()
 
 // Finding is one piece of PI located in the input. It holds where the
 // value is, never the value itself.
