@@ -69,10 +69,20 @@ type position struct {
 	lineStart int64 // offset of the first byte of that line
 }
 
+// advance moves past the text of seg. It goes from line break to line
+// break with bytes.IndexByte (vector code), where counting them and then
+// looking for the last one (bytes.LastIndexByte, a byte at a time) cost
+// an eighth of a whole scan's time.
 func (p *position) advance(seg pii.Segment) {
-	if n := bytes.Count(seg.Data, []byte{'\n'}); n > 0 {
-		p.line += int64(n)
-		p.lineStart = seg.Offset + int64(bytes.LastIndexByte(seg.Data, '\n')) + 1
+	b := seg.Data
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], '\n')
+		if i < 0 {
+			return
+		}
+		off += i + 1
+		p.line++
+		p.lineStart = seg.Offset + int64(off)
 	}
 }
 
