@@ -3,8 +3,10 @@ package scan
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 
 	"custos.dev/custos/pii"
@@ -69,21 +71,30 @@ type position struct {
 	lineStart int64 // offset of the first byte of that line
 }
 
-// advance moves past the text of seg. It goes from line break to line
-// break with bytes.IndexByte (vector code), where counting them and then
-// looking for the last one (bytes.LastIndexByte, a byte at a time) cost
-// an eighth of a whole scan's time.
+// advance moves past the text of seg: bytes.Count (vector code) counts
+// its line breaks, and lastNewline finds the last one eight bytes at a
+// time (bytes.LastIndexByte goes a byte at a time; the two took an eighth
+// of a whole scan's time).
 func (p *position) advance(seg pii.Segment) {
-	b := seg.Data
-	for off := 0; ; {
-		i := bytes.IndexByte(b[off:], '\n')
-		if i < 0 {
-			return
-		}
-		off += i + 1
-		p.line++
-		p.lineStart = seg.Offset + int64(off)
+	if n := bytes.Count(seg.Data, []byte{'\n'}); n > 0 {
+		p.line += int64(n)
+		p.lineStart = seg.Offset + int64(lastNewline(seg.Data)) + 1
 	}
+}
+
+// lastNewline returns the index of the last '\n' in b, or -1.
+func lastNewline(b []byte) int {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	i := len(b)
+	for ; i >= 8; i -= 8 {
+		x := binary.LittleEndian.Uint64(b[i-8:i]) ^ 0x0a0a0a0a0a0a0a0a
+		// The high bit of each byte that was '\n' (exact: no byte's sum
+		// carries into the next).
+		if nl := ^((x&lo7 + lo7) | x) & hi; nl != 0 {
+			return i - 8 + (63-bits.LeadingZeros64(nl))>>3
+		}
+	}
+	return bytes.LastIndexByte(b[:i], '\n')
 }
 
 // countingReader counts the bytes read (for the progress bar) and stops
