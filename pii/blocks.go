@@ -445,19 +445,10 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 					// The bit rules have struck out the colons no address
 					// runs through or starts at, but not at bit 63, whose
 					// next byte is in the next block: that one is checked here.
-					if t == 63 {
-						var prev, after byte
-						if p > 0 {
-							prev = full[p-1]
-						}
-						if p+1 < len(full) {
-							after = full[p+1]
-						}
-						if after != ':' && (!isHex(after) || !isHex(prev)) {
-							i = p + 1
-							ev &= ev - 1
-							continue
-						}
+					if t == 63 && quietColon(full, p) {
+						i = p + 1
+						ev &= ev - 1
+						continue
 					}
 					if e := timeEnd(full, p); e > 0 {
 						r = e // "12:34:56": a time is not an address
