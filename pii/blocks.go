@@ -489,26 +489,30 @@ type blockState struct {
 	_       int
 }
 
-// quietFlat is quietFast for the block loop, with one table of 256
-// entries (quietFlatTabs.code) whose index cannot be out of range, so
-// that it needs no bounds checks, and all its tables in one variable, so
-// that one address serves for all. n is at most 10. Bit 0 of the answer
-// is quietFast's; where it is clear, bit 2 says whether skipShortRun may
+// quietFlat is quietRun by table, for both loops: the answer for each
+// class of run length, byte before and byte after, and, where it depends
+// on it, the byte before that. One table of 256 entries
+// (quietFlatTabs.code) whose index cannot be out of range, so that it
+// needs no bounds checks, and all its tables in one variable, so that one
+// address serves for all. n is at most 10. Bit 0 of the answer is
+// quietRun's; where it is clear, bit 2 says whether skipShortRun may
 // still pass the run (not for more than four digits, nor for one to
 // three before '.', where skipShortRun answers no at once). TestQuietFlat
-// holds it to quietRun and skipShortRun.
+// holds it to quietRun and skipShortRun on every input.
 func quietFlat(n int, prev, prev2, after byte) uint8 {
 	t := &quietFlatTabs
 	q := t.code[t.len[n&15]|t.prev[prev]|t.after[after]]
 	return q | q>>1&t.letter[prev2]
 }
 
-// quietFlatTabs are the tables of quietFlat: the classes of quietFast
-// (quietLen, quietPrev, quietAfter), each shifted to its place in the
-// index of code (bits 6-7, 3-5 and 0-2), and 1 for a letter. code is
-// quietTab at that index, with bit 2 for quietFlat. (Built here, not
-// from quietPrev and quietTab, which an init function fills after this;
-// TestQuietFlat holds the two to the same answers.)
+// quietFlatTabs are the tables of quietFlat. The classes: run lengths
+// 1-2, 3, 4, 5-10 (len, in bits 6-7 of code's index); bytes before: 0 any
+// other, 1 '.', 2 '/', 3 '-', 4 another connector a security-code keyword
+// can stand behind, 5 a word byte but 'u', 6 'u' (prev, bits 3-5); bytes
+// after: 0 ':', 1 '.', 2 ' ' or '-', 3 a word byte, 4 any other (after,
+// bits 0-2); and 1 for a letter two bytes before (letter). code holds 1
+// for quiet, 2 for quiet if that byte is a letter, 0 for not quiet, and
+// bit 2 for skipShortRun as above.
 var quietFlatTabs = func() (t struct {
 	prev, after, letter, code [256]uint8
 	len                       [16]uint8
@@ -546,7 +550,7 @@ var quietFlatTabs = func() (t struct {
 			t.letter[c] = 1
 		}
 	}
-	// One byte of each class stands for the class, as in quietTab.
+	// One byte of each class stands for the class.
 	lens := [4]int{1, 3, 4, 5}
 	prevs := [7]byte{',', '.', '/', '-', ' ', 'a', 'u'}
 	afters := [5]byte{':', '.', ' ', 'a', ','}
@@ -560,6 +564,9 @@ var quietFlatTabs = func() (t struct {
 					t.code[x] = 1
 				case letter:
 					t.code[x] = 2
+				case other:
+					// quietFlat can only add a letter before as a condition.
+					panic("pii: quietRun is quiet after a non-letter only")
 				}
 				if n <= 4 && (a != '.' || n > 3) {
 					t.code[x] |= 4

@@ -540,22 +540,6 @@ func TestHelpers(t *testing.T) {
 	}
 }
 
-// TestQuietTable checks quietFast against quietRun for every run length,
-// byte before and byte after, with a letter and a non-letter before that.
-func TestQuietTable(t *testing.T) {
-	for n := 1; n <= 10; n++ {
-		for prev := 0; prev < 256; prev++ {
-			for after := 0; after < 256; after++ {
-				for _, prev2 := range []byte{'a', 'Z', ' ', '0', '/', 0xe4} {
-					if got, want := quietFast(n, byte(prev), prev2, byte(after)), quietRun(n, byte(prev), prev2, byte(after)); got != want {
-						t.Fatalf("quietFast(%d, %q, %q, %q) = %v, quietRun %v", n, byte(prev), prev2, byte(after), got, want)
-					}
-				}
-			}
-		}
-	}
-}
-
 // TestKeywordPairTables checks the raw-byte pair tables of keywordBefore
 // against kwEnd2 (case folded) and kwStop on every pair of bytes.
 func TestKeywordPairTables(t *testing.T) {

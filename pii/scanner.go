@@ -177,7 +177,7 @@ func (st *state) runWords(i, to int) int {
 							}
 						}
 					} else if after != ' ' {
-						quiet = quietFast(n, prev, prev2, after)
+						quiet = quietFlat(n, prev, prev2, after)&1 != 0
 					}
 					if quiet || n <= 4 && skipShortRun(full, p, n) {
 						// On to the next event, or to the run's end if it
@@ -279,81 +279,6 @@ func quietRun(n int, prev, prev2, after byte) bool {
 	// Five to ten digits are something only with letters around them
 	// (passports, USCC); mobiles and longer numbers have eleven or more.
 	return !isWord(prev) && !isWord(after)
-}
-
-// quietFast is quietRun by table: the answer for each class of run
-// length, byte before and byte after, and, where it depends on it, the
-// byte before that. TestQuietTable checks the two against each other on
-// every input.
-func quietFast(n int, prev, prev2, after byte) bool {
-	q := quietTab[quietLen[n]][quietPrev[prev]][quietAfter[after]]
-	letter := (ctype[prev2] & ctLetter) >> 2 // 1 for a letter (ctLetter is bit 2)
-	return (q|q>>1&letter)&1 != 0
-}
-
-// The classes of quietFast. Run lengths 1-2, 3, 4, 5-10. Bytes before: 0
-// any other, 1 '.', 2 '/', 3 '-', 4 another connector a security-code
-// keyword can stand behind, 5 a word byte but 'u', 6 'u'. Bytes after:
-// 0 ':', 1 '.', 2 ' ' or '-', 3 a word byte, 4 any other.
-var (
-	quietLen   = [11]uint8{0, 0, 0, 1, 2, 3, 3, 3, 3, 3, 3}
-	quietPrev  [256]uint8
-	quietAfter [256]uint8
-	// quietTab holds 1 for quiet, 2 for quiet if the byte before the
-	// byte before is a letter, 0 for not quiet.
-	quietTab [4][7][5]uint8
-)
-
-func init() {
-	for c := 0; c < 256; c++ {
-		b := byte(c)
-		switch {
-		case b == 'u':
-			quietPrev[c] = 6
-		case isWord(b):
-			quietPrev[c] = 5
-		case b == '.':
-			quietPrev[c] = 1
-		case b == '/':
-			quietPrev[c] = 2
-		case b == '-':
-			quietPrev[c] = 3
-		case cvvBefore[c]:
-			quietPrev[c] = 4
-		}
-		switch {
-		case b == ':':
-			quietAfter[c] = 0
-		case b == '.':
-			quietAfter[c] = 1
-		case b == ' ' || b == '-':
-			quietAfter[c] = 2
-		case isWord(b):
-			quietAfter[c] = 3
-		default:
-			quietAfter[c] = 4
-		}
-	}
-	// One byte of each class stands for the class.
-	lens := [4]int{1, 3, 4, 5}
-	prevs := [7]byte{',', '.', '/', '-', ' ', 'a', 'u'}
-	afters := [5]byte{':', '.', ' ', 'a', ','}
-	for i, n := range lens {
-		for j, p := range prevs {
-			for k, a := range afters {
-				letter, other := quietRun(n, p, 'a', a), quietRun(n, p, ' ', a)
-				switch {
-				case letter && other:
-					quietTab[i][j][k] = 1
-				case letter:
-					quietTab[i][j][k] = 2
-				case other:
-					// quietFast can only add a letter before as a condition.
-					panic("pii: quietRun is quiet after a non-letter only")
-				}
-			}
-		}
-	}
 }
 
 // quietBefore marks bytes before a three- or four-digit run that rule out
