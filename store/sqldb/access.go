@@ -386,20 +386,7 @@ func (db *DB) queryReads(ctx context.Context, q string, args ...any) ([]access.R
 }
 
 func (db *DB) readSubjects(ctx context.Context, readID string) ([]string, error) {
-	rows, err := db.R.QueryContext(ctx, db.Q("SELECT subject_id FROM access_read_subjects WHERE read_id = ? ORDER BY subject_id"), readID)
-	if err != nil {
-		return nil, db.mapErr(err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, db.mapErr(rows.Err())
+	return db.strings(ctx, "SELECT subject_id FROM access_read_subjects WHERE read_id = ? ORDER BY subject_id", readID)
 }
 
 // AccessReads implements access.Store.

@@ -214,6 +214,8 @@ func (db *DB) holds(ctx context.Context, where string, args ...any) ([]*retentio
 	return out, nil
 }
 
+// strings runs a query of one text column on the read pool and returns its
+// values (an empty, not nil, slice when there are none).
 func (db *DB) strings(ctx context.Context, q string, args ...any) ([]string, error) {
 	rows, err := db.R.QueryContext(ctx, db.Q(q), args...)
 	if err != nil {
@@ -421,20 +423,7 @@ func (db *DB) queueKeyDestructions(ctx context.Context, tx *sql.Tx, keys []strin
 // PendingKeyDestructions lists keys whose records are deleted and that are still to be
 // destroyed.
 func (db *DB) PendingKeyDestructions(ctx context.Context, limit int) ([]string, error) {
-	rows, err := db.R.QueryContext(ctx, db.Q("SELECT key_id FROM pending_key_destructions ORDER BY key_id LIMIT ?"), limit)
-	if err != nil {
-		return nil, db.mapErr(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, db.mapErr(err)
-		}
-		out = append(out, k)
-	}
-	return out, db.mapErr(rows.Err())
+	return db.strings(ctx, "SELECT key_id FROM pending_key_destructions ORDER BY key_id LIMIT ?", limit)
 }
 
 // KeysDestroyed clears keys from the pending list once the key store destroyed them.

@@ -95,20 +95,7 @@ func (db *DB) Subject(ctx context.Context, id string) (*subject.Subject, error) 
 
 // FindByToken lists the subjects with a lookup token.
 func (db *DB) FindByToken(ctx context.Context, kind, token string) ([]string, error) {
-	rows, err := db.R.QueryContext(ctx, db.Q("SELECT subject_id FROM lookup_tokens WHERE kind = ? AND token = ? ORDER BY subject_id LIMIT 100"), kind, token)
-	if err != nil {
-		return nil, db.mapErr(err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, db.mapErr(rows.Err())
+	return db.strings(ctx, "SELECT subject_id FROM lookup_tokens WHERE kind = ? AND token = ? ORDER BY subject_id LIMIT 100", kind, token)
 }
 
 // PutRecord inserts or replaces a record, adds its lookup tokens and appends its event.
