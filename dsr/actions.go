@@ -73,13 +73,34 @@ func (s *Service) view(ctx context.Context, r *Request) (*View, error) {
 	return v, nil
 }
 
-// Get shows a request to a caller allowed to see it.
-func (s *Service) Get(ctx context.Context, c Caller, id string) (*View, error) {
+// authorized loads request id for a caller allowed to see it.
+func (s *Service) authorized(ctx context.Context, c Caller, id string) (*Request, error) {
 	r, err := s.Store.Request(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := authorize(r, c); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// closable refuses to close a request that is closed already, or a deletion that has
+// started; verb says how it would have been closed ("declined", "withdrawn").
+func closable(r *Request, verb string) error {
+	if !r.State.Open() {
+		return custos.Errorf(custos.KindConflict, "the request is already %s", r.State)
+	}
+	if r.Type == TypeDeletion && r.Step != "" {
+		return custos.Errorf(custos.KindConflict, "the deletion has started and can no longer be %s", verb)
+	}
+	return nil
+}
+
+// Get shows a request to a caller allowed to see it.
+func (s *Service) Get(ctx context.Context, c Caller, id string) (*View, error) {
+	r, err := s.authorized(ctx, c, id)
+	if err != nil {
 		return nil, err
 	}
 	return s.view(ctx, r)
@@ -87,11 +108,7 @@ func (s *Service) Get(ctx context.Context, c Caller, id string) (*View, error) {
 
 // History shows a request's steps, oldest first.
 func (s *Service) History(ctx context.Context, c Caller, id string) ([]History, error) {
-	r, err := s.Store.Request(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := authorize(r, c); err != nil {
+	if _, err := s.authorized(ctx, c, id); err != nil {
 		return nil, err
 	}
 	return s.Store.RequestHistory(ctx, id)
@@ -144,18 +161,12 @@ func (s *Service) Decline(ctx context.Context, by auth.Principal, id string, in 
 	if len(in.Explanation) > 16<<10 || len(in.Dispute) > 4<<10 {
 		return nil, custos.FieldError(custos.KindInvalid, "explanation", "too long")
 	}
-	r, err := s.Store.Request(ctx, id)
+	r, err := s.authorized(ctx, Caller{Principal: &by}, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(r, Caller{Principal: &by}); err != nil {
+	if err := closable(r, "declined"); err != nil {
 		return nil, err
-	}
-	if !r.State.Open() {
-		return nil, custos.Errorf(custos.KindConflict, "the request is already %s", r.State)
-	}
-	if r.Type == TypeDeletion && r.Step != "" {
-		return nil, custos.Errorf(custos.KindConflict, "the deletion has started and can no longer be declined")
 	}
 	now := s.now()
 	r.State, r.ClosedAt, r.UpdatedAt = StateDeclined, now, now
@@ -179,18 +190,12 @@ func (s *Service) Decline(ctx context.Context, by auth.Principal, id string, in 
 // Withdraw closes a request its subject (or staff on its behalf) no longer wants. A
 // deletion that has started cannot be withdrawn.
 func (s *Service) Withdraw(ctx context.Context, c Caller, id string) (*View, error) {
-	r, err := s.Store.Request(ctx, id)
+	r, err := s.authorized(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(r, c); err != nil {
+	if err := closable(r, "withdrawn"); err != nil {
 		return nil, err
-	}
-	if !r.State.Open() {
-		return nil, custos.Errorf(custos.KindConflict, "the request is already %s", r.State)
-	}
-	if r.Type == TypeDeletion && r.Step != "" {
-		return nil, custos.Errorf(custos.KindConflict, "the deletion has started and can no longer be withdrawn")
 	}
 	now := s.now()
 	who, role := c.actor()
@@ -211,11 +216,8 @@ func (s *Service) Instruct(ctx context.Context, by auth.Principal, id, reference
 	if reference == "" || len(reference) > 200 {
 		return nil, custos.FieldError(custos.KindInvalid, "reference", "name the customer's written instruction (at most 200 bytes)")
 	}
-	r, err := s.Store.Request(ctx, id)
+	r, err := s.authorized(ctx, Caller{Principal: &by}, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := authorize(r, Caller{Principal: &by}); err != nil {
 		return nil, err
 	}
 	if by.Role == auth.RoleCustomerAdmin && by.Tenant != r.RoutedTo {
@@ -250,11 +252,8 @@ func (s *Service) Answer(ctx context.Context, by auth.Principal, id, text string
 	if len(text) < 10 || len(text) > 64<<10 {
 		return nil, custos.FieldError(custos.KindInvalid, "text", "a written answer of 10 bytes to 64 KiB")
 	}
-	r, err := s.Store.Request(ctx, id)
+	r, err := s.authorized(ctx, Caller{Principal: &by}, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := authorize(r, Caller{Principal: &by}); err != nil {
 		return nil, err
 	}
 	if r.Type != TypeComplaint && r.Type != TypeExplanation {
