@@ -125,8 +125,8 @@ func (s *Service) List(ctx context.Context, by auth.Principal, f Filter) ([]Requ
 
 // Settings returns a tenant's access settings (defaults when never set).
 func (s *Service) Settings(ctx context.Context, by auth.Principal, tenantID string) (Settings, error) {
-	if by.Role == auth.RoleCustomerAdmin && by.Tenant != tenantID {
-		return Settings{}, custos.Errorf(custos.KindForbidden, "a customer administrator acts only within its own tenant (R-INV-3)")
+	if err := by.InTenant(tenantID); err != nil {
+		return Settings{}, err
 	}
 	return s.Store.AccessSettings(ctx, tenantID)
 }
@@ -134,8 +134,8 @@ func (s *Service) Settings(ctx context.Context, by auth.Principal, tenantID stri
 // PutSettings changes a tenant's access settings; the customer's administrator or an
 // operator administrator may. A change applies to requests made after it.
 func (s *Service) PutSettings(ctx context.Context, by auth.Principal, in Settings) (Settings, error) {
-	if by.Role == auth.RoleCustomerAdmin && by.Tenant != in.TenantID {
-		return Settings{}, custos.Errorf(custos.KindForbidden, "a customer administrator acts only within its own tenant (R-INV-3)")
+	if err := by.InTenant(in.TenantID); err != nil {
+		return Settings{}, err
 	}
 	if by.Role != auth.RoleCustomerAdmin && by.Role != auth.RoleOperatorAdmin {
 		return Settings{}, custos.Errorf(custos.KindForbidden, "role %s may not change access settings", by.Role)

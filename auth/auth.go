@@ -72,6 +72,15 @@ func (p Principal) Actor() string {
 	return "token:" + p.TokenID
 }
 
+// InTenant keeps a customer's administrator within its own tenant (R-INV-3): it
+// refuses one acting on another tenant; every other role passes.
+func (p Principal) InTenant(tenantID string) error {
+	if p.Role == RoleCustomerAdmin && p.Tenant != tenantID {
+		return custos.Errorf(custos.KindForbidden, "a customer administrator acts only within its own tenant (R-INV-3)")
+	}
+	return nil
+}
+
 // System is the principal of the CLI and of background jobs acting on the operator's
 // behalf; its audit events name the actor "cli".
 var System = Principal{Role: RoleOperatorAdmin, Location: "cn"}

@@ -70,8 +70,8 @@ func (s *Service) RecordDisclosure(ctx context.Context, by auth.Principal, in Ne
 		}
 		return nil, err
 	}
-	if by.Role == auth.RoleCustomerAdmin && by.Tenant != sub.TenantID {
-		return nil, custos.Errorf(custos.KindForbidden, "a customer administrator acts only within its own tenant (R-INV-3)")
+	if err := by.InTenant(sub.TenantID); err != nil {
+		return nil, err
 	}
 	cats := slices.Clone(in.Categories)
 	slices.Sort(cats)

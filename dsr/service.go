@@ -326,8 +326,8 @@ func (s *Service) Submit(ctx context.Context, by *auth.Principal, in NewRequest)
 		if err != nil {
 			return nil, err
 		}
-		if by.Role == auth.RoleCustomerAdmin && by.Tenant != x.TenantID {
-			return nil, custos.Errorf(custos.KindForbidden, "a customer administrator acts only within its own tenant (R-INV-3)")
+		if err := by.InTenant(x.TenantID); err != nil {
+			return nil, err
 		}
 		if !x.ErasedAt.IsZero() {
 			return nil, custos.Errorf(custos.KindNotFound, "subject erased")

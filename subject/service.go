@@ -62,14 +62,6 @@ func event(by auth.Principal, action, tenant, subject, object string, rids ...st
 		Subject: subject, Object: object, RIDs: rids}
 }
 
-// tenantAllowed keeps a customer's administrator within its own tenant (R-INV-3).
-func tenantAllowed(by auth.Principal, tenantID string) error {
-	if by.Role == auth.RoleCustomerAdmin && by.Tenant != tenantID {
-		return custos.Errorf(custos.KindForbidden, "a customer administrator acts only within its own tenant (R-INV-3)")
-	}
-	return nil
-}
-
 // CreateTenant adds a customer account.
 func (s *Service) CreateTenant(ctx context.Context, by auth.Principal, name string) (*Tenant, error) {
 	name = strings.TrimSpace(name)
@@ -85,7 +77,7 @@ func (s *Service) CreateTenant(ctx context.Context, by auth.Principal, name stri
 
 // GetTenant returns a tenant the caller may see.
 func (s *Service) GetTenant(ctx context.Context, by auth.Principal, id string) (*Tenant, error) {
-	if err := tenantAllowed(by, id); err != nil {
+	if err := by.InTenant(id); err != nil {
 		return nil, err
 	}
 	return s.Store.Tenant(ctx, id)
@@ -106,7 +98,7 @@ func (s *Service) CreateSubject(ctx context.Context, by auth.Principal, in NewSu
 	if in.TenantID == "" {
 		return "", custos.FieldError(custos.KindInvalid, "tenant_id", "required")
 	}
-	if err := tenantAllowed(by, in.TenantID); err != nil {
+	if err := by.InTenant(in.TenantID); err != nil {
 		return "", err
 	}
 	if !slices.Contains(Kinds, in.Kind) {
@@ -197,7 +189,7 @@ func (s *Service) loadSubject(ctx context.Context, by auth.Principal, id string)
 	if err != nil {
 		return nil, err
 	}
-	if err := tenantAllowed(by, sub.TenantID); err != nil {
+	if err := by.InTenant(sub.TenantID); err != nil {
 		return nil, err
 	}
 	if !sub.ErasedAt.IsZero() {
@@ -284,7 +276,7 @@ func (s *Service) Find(ctx context.Context, by auth.Principal, kind, value strin
 	out := []string{}
 	for _, id := range ids {
 		sub, err := s.Store.Subject(ctx, id)
-		if err != nil || !sub.ErasedAt.IsZero() || tenantAllowed(by, sub.TenantID) != nil {
+		if err != nil || !sub.ErasedAt.IsZero() || by.InTenant(sub.TenantID) != nil {
 			continue
 		}
 		out = append(out, id)
@@ -299,7 +291,7 @@ func (s *Service) Erase(ctx context.Context, by auth.Principal, id string) error
 	if err != nil {
 		return err
 	}
-	if err := tenantAllowed(by, sub.TenantID); err != nil {
+	if err := by.InTenant(sub.TenantID); err != nil {
 		return err
 	}
 	if !sub.ErasedAt.IsZero() {
