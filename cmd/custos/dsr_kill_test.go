@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
@@ -11,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -79,61 +77,14 @@ func (k *killReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(200)
 }
 
-// watchedServer is `custos serve` whose log lines the test can wait for.
-type watchedServer struct {
-	*server
-	mu    sync.Mutex
-	lines []string
-}
-
-func startWatched(t *testing.T, bin string, args ...string) *watchedServer {
-	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w := &watchedServer{server: &server{cmd: cmd}}
-	t.Cleanup(func() { w.stop(t) })
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			w.mu.Lock()
-			w.lines = append(w.lines, line)
-			w.mu.Unlock()
-			var rec struct{ Msg, Addr string }
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "custos serving" {
-				ready <- rec.Addr
-			}
-		}
-		close(ready)
-	}()
-	select {
-	case addr, ok := <-ready:
-		if !ok {
-			t.Fatal("custos serve exited before serving")
-		}
-		w.addr = addr
-	case <-time.After(60 * time.Second):
-		t.Fatal("custos serve did not start in 60s")
-	}
-	return w
-}
-
 // waitLog waits for a log line holding every one of parts.
-func (w *watchedServer) waitLog(t *testing.T, d time.Duration, parts ...string) {
+func (w *server) waitLog(t *testing.T, d time.Duration, parts ...string) {
 	t.Helper()
 	w.waitLogAny(t, d, parts)
 }
 
 // waitLogAny waits for a log line holding every part of one of the alternatives.
-func (w *watchedServer) waitLogAny(t *testing.T, d time.Duration, alternatives ...[]string) {
+func (w *server) waitLogAny(t *testing.T, d time.Duration, alternatives ...[]string) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
@@ -157,7 +108,7 @@ func (w *watchedServer) waitLogAny(t *testing.T, d time.Duration, alternatives .
 }
 
 // kill9 kills the server by its own pid with SIGKILL: no shutdown, no flush.
-func (w *watchedServer) kill9(t *testing.T) {
+func (w *server) kill9(t *testing.T) {
 	t.Helper()
 	if err := w.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -234,7 +185,7 @@ func runDeletion(t *testing.T, bin string, mp *mailpittest.Server, kill bool, db
 		t.Fatal("token create failed")
 	}
 	admin = strings.TrimSpace(admin)
-	srv := startWatched(t, bin, args...)
+	srv := startServer(t, bin, args...)
 	base := "http://" + srv.addr
 	must := func(method, path, body string, want int) map[string]any {
 		t.Helper()
@@ -306,7 +257,7 @@ func runDeletion(t *testing.T, bin string, mp *mailpittest.Server, kill bool, db
 				rcv.open = true
 				rcv.mu.Unlock()
 			}
-			srv = startWatched(t, bin, args...)
+			srv = startServer(t, bin, args...)
 			base = "http://" + srv.addr
 		}
 	} else {

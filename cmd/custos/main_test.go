@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -35,11 +36,13 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// server is a running `custos serve` started by the test; only it is ever stopped.
+// server is a running `custos serve` started by the test; only it is ever stopped. Its
+// log lines are kept for the test to read and wait for.
 type server struct {
-	cmd  *exec.Cmd
-	addr string
-	logs *bytes.Buffer
+	cmd   *exec.Cmd
+	addr  string
+	mu    sync.Mutex
+	lines []string
 }
 
 func startServer(t *testing.T, bin string, args ...string) *server {
@@ -52,14 +55,17 @@ func startServer(t *testing.T, bin string, args ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, logs: &bytes.Buffer{}}
+	s := &server{cmd: cmd}
 	t.Cleanup(func() { s.stop(t) })
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
-			s.logs.WriteString(line + "\n")
+			s.mu.Lock()
+			s.lines = append(s.lines, line)
+			s.mu.Unlock()
 			var rec struct{ Msg, Addr string }
 			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "custos serving" {
 				ready <- rec.Addr
@@ -77,6 +83,13 @@ func startServer(t *testing.T, bin string, args ...string) *server {
 		t.Fatal("custos serve did not start in 60s")
 	}
 	return s
+}
+
+// log is the log so far, a line each.
+func (s *server) log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.lines, "\n")
 }
 
 func (s *server) stop(t *testing.T) {
@@ -208,7 +221,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("inclusion %d: %v", e.Index, err)
 		}
 	}
-	if strings.Contains(srv.logs.String(), admin) || strings.Contains(srv.logs.String(), auditor) {
+	if strings.Contains(srv.log(), admin) || strings.Contains(srv.log(), auditor) {
 		t.Fatal("a token secret appears in the server log")
 	}
 
