@@ -1,8 +1,6 @@
 package jobs
 
 import (
-	"context"
-
 	"github.com/riverqueue/river"
 )
 
@@ -19,21 +17,12 @@ func (AccessSweepArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
 }
 
-type accessSweepWorker struct {
-	river.WorkerDefaults[AccessSweepArgs]
-	sweep func(ctx context.Context) error
-}
-
-func (w *accessSweepWorker) Work(ctx context.Context, _ *river.Job[AccessSweepArgs]) error {
-	return w.sweep(ctx)
-}
-
 // addAccessSweep registers the sweep's worker and, with an interval, its periodic job.
 func addAccessSweep(workers *river.Workers, periodic []*river.PeriodicJob, svc Services, cfg Config) ([]*river.PeriodicJob, error) {
 	if svc.AccessSweep == nil {
 		return periodic, nil
 	}
-	if err := river.AddWorkerSafely(workers, &accessSweepWorker{sweep: svc.AccessSweep}); err != nil {
+	if err := river.AddWorkerSafely(workers, &funcWorker[AccessSweepArgs]{fn: svc.AccessSweep}); err != nil {
 		return nil, err
 	}
 	if cfg.AccessSweepInterval > 0 {

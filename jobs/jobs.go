@@ -77,21 +77,21 @@ func New[TTx any](driver riverdriver.Driver[TTx], svc Services, cfg Config) (Run
 		return nil, errors.New("jobs: AuditVerify service missing")
 	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &auditVerifyWorker{verify: svc.AuditVerify}); err != nil {
+	if err := river.AddWorkerSafely(workers, &funcWorker[AuditVerifyArgs]{fn: svc.AuditVerify}); err != nil {
 		return nil, err
 	}
 	if svc.RetentionSweep != nil {
-		if err := river.AddWorkerSafely(workers, &retentionSweepWorker{sweep: svc.RetentionSweep}); err != nil {
+		if err := river.AddWorkerSafely(workers, &funcWorker[RetentionSweepArgs]{fn: svc.RetentionSweep}); err != nil {
 			return nil, err
 		}
 	}
 	if svc.DeliverMail != nil {
-		if err := river.AddWorkerSafely(workers, &mailDeliverWorker{deliver: svc.DeliverMail}); err != nil {
+		if err := river.AddWorkerSafely(workers, &funcWorker[MailDeliverArgs]{fn: svc.DeliverMail}); err != nil {
 			return nil, err
 		}
 	}
 	if svc.DSRSweep != nil {
-		if err := river.AddWorkerSafely(workers, &dsrSweepWorker{sweep: svc.DSRSweep}); err != nil {
+		if err := river.AddWorkerSafely(workers, &funcWorker[DSRSweepArgs]{fn: svc.DSRSweep, timeout: 10 * time.Minute}); err != nil {
 			return nil, err
 		}
 	}
@@ -183,20 +183,23 @@ func (AuditVerifyArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
 }
 
+// funcWorker runs a job by calling fn, a pass of some service that takes no
+// arguments; timeout, when set, replaces the client's job timeout.
+type funcWorker[T river.JobArgs] struct {
+	river.WorkerDefaults[T]
+	fn      func(ctx context.Context) error
+	timeout time.Duration
+}
+
+func (w *funcWorker[T]) Work(ctx context.Context, _ *river.Job[T]) error { return w.fn(ctx) }
+
+func (w *funcWorker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
+
 // pendingStates makes a job unique while it waits or runs (river requires at least these
 // states in ByState).
 var pendingStates = []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
 	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-}
-
-type auditVerifyWorker struct {
-	river.WorkerDefaults[AuditVerifyArgs]
-	verify func(ctx context.Context) error
-}
-
-func (w *auditVerifyWorker) Work(ctx context.Context, _ *river.Job[AuditVerifyArgs]) error {
-	return w.verify(ctx)
 }
 
 // MailDeliverArgs asks for one pass of the mail outbox (periodic: see every). Two passes at
@@ -209,15 +212,6 @@ func (MailDeliverArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
 }
 
-type mailDeliverWorker struct {
-	river.WorkerDefaults[MailDeliverArgs]
-	deliver func(ctx context.Context) error
-}
-
-func (w *mailDeliverWorker) Work(ctx context.Context, _ *river.Job[MailDeliverArgs]) error {
-	return w.deliver(ctx)
-}
-
 // DSRSweepArgs asks for one sweep of subject requests. Queued by hand (after a
 // verification, say) it is deliberately not unique, and the periodic one is unique only per
 // period (see every): a job left "running" by a killed process must not block later sweeps,
@@ -228,14 +222,3 @@ type DSRSweepArgs struct{}
 func (DSRSweepArgs) Kind() string { return "dsr_sweep" }
 
 func (DSRSweepArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 1} }
-
-type dsrSweepWorker struct {
-	river.WorkerDefaults[DSRSweepArgs]
-	sweep func(ctx context.Context) error
-}
-
-func (w *dsrSweepWorker) Timeout(*river.Job[DSRSweepArgs]) time.Duration { return 10 * time.Minute }
-
-func (w *dsrSweepWorker) Work(ctx context.Context, _ *river.Job[DSRSweepArgs]) error {
-	return w.sweep(ctx)
-}
