@@ -27,52 +27,70 @@ type Segment struct {
 // start (an e-mail's local part, a prefix letter, a '+').
 const maxLookBehind = maxLocal + 8
 
+// tailRoom is the room left before each chunk's data for the bytes carried
+// over from the chunk before: those not yet handed on and the context
+// behind the loop. The loop stops at or past ctxAfter bytes short of a
+// chunk's end; what is kept starts at most ctxBefore bytes behind it (and
+// maxLookBehind, which is less), so at most ctxBefore+ctxAfter bytes are
+// carried; the rest is margin.
+const tailRoom = ctxBefore + ctxAfter + maxLookBehind
+
 // ScanReader scans r in chunks and calls fn with every segment in order.
 // It stops at the first error from r or fn and returns it.
+//
+// While one chunk is scanned, the next is read on another goroutine (when
+// the stream is longer than one chunk), and the findings of a chunk are
+// handed to fn as the pieces holding them are done, so that reading,
+// scanning and whatever fn does with the findings overlap. fn is always
+// called on the calling goroutine, and r is not read after ScanReader
+// returns.
 func (s *Scanner) ScanReader(r io.Reader, fn func(Segment) error) error {
-	buf := make([]byte, 0, s.chunkSize+ctxBefore+ctxAfter+maxLookBehind)
+	size := tailRoom + s.chunkSize
+	cur := make([]byte, size)
+	n, rerr := fill(r, cur[tailRoom:])
+	eof := errors.Is(rerr, io.EOF)
+	if rerr != nil && !eof {
+		return rerr
+	}
+	var ra *readAhead
+	if !eof {
+		ra = startReadAhead(r, size)
+		defer ra.stop()
+	}
 	var (
+		buf     = cur[tailRoom : tailRoom+n]
 		base    int64 // stream offset of buf[0]
 		pos     int   // loop position in buf
 		lastEnd int   // end of the last finding, in buf
 		emitted int   // buf[:emitted] has been handed to fn
-		eof     bool
-		fs      []Finding
 		err     error
+		f       Finding // the finding being handed on (one allocation)
 	)
-	collect := func(f Finding) { fs = append(fs, f) }
 	text := func(to int) {
 		if err == nil && to > emitted {
 			err = fn(Segment{Offset: base + int64(emitted), Data: buf[emitted:to]})
 			emitted = to
 		}
 	}
-	for {
-		for !eof && len(buf) < cap(buf) {
-			n, rerr := r.Read(buf[len(buf):cap(buf)])
-			buf = buf[:len(buf)+n]
-			if errors.Is(rerr, io.EOF) {
-				eof = true
-			} else if rerr != nil {
-				return rerr
-			}
+	found := func(g Finding) {
+		if err != nil {
+			return
 		}
+		start := int(g.Offset - base)
+		text(start)
+		if err == nil {
+			f = g
+			err = fn(Segment{Offset: f.Offset, Data: buf[start : start+f.Length], Finding: &f})
+			emitted = start + f.Length
+		}
+	}
+	for {
 		to := len(buf) - ctxAfter
 		if eof {
 			to = len(buf)
 		}
 		if to > pos {
-			fs = fs[:0]
-			pos, lastEnd = s.scanRange(buf, base, pos, to, lastEnd, collect)
-			for k := range fs {
-				f := &fs[k]
-				start := int(f.Offset - base)
-				text(start)
-				if err == nil {
-					err = fn(Segment{Offset: f.Offset, Data: buf[start : start+f.Length], Finding: f})
-					emitted = start + f.Length
-				}
-			}
+			pos, lastEnd = s.scanRange(buf, base, pos, to, lastEnd, found)
 		}
 		if eof {
 			text(len(buf))
@@ -82,17 +100,103 @@ func (s *Scanner) ScanReader(r io.Reader, fn func(Segment) error) error {
 		if err != nil {
 			return err
 		}
-		// Keep the context behind the loop and everything not yet handed on.
-		keep := min(emitted, pos-ctxBefore)
-		if keep > 0 {
-			n := copy(buf, buf[keep:])
-			buf = buf[:n]
-			base += int64(keep)
-			pos -= keep
-			emitted -= keep
-			lastEnd = max(lastEnd-keep, 0)
+		// Carry over the context behind the loop and everything not yet
+		// handed on, in front of the next chunk's data.
+		keep := max(min(emitted, pos-ctxBefore), 0)
+		tail := buf[keep:]
+		c := <-ra.full
+		if c.err != nil && !errors.Is(c.err, io.EOF) {
+			return c.err
+		}
+		next := c.buf[tailRoom : tailRoom+c.n]
+		if len(tail) <= tailRoom {
+			start := tailRoom - len(tail)
+			copy(c.buf[start:], tail)
+			next = c.buf[start : tailRoom+c.n]
+			ra.free <- cur
+			cur = c.buf
+		} else { // not expected (see tailRoom), but correct all the same
+			next = append(append(make([]byte, 0, len(tail)+c.n), tail...), next...)
+			ra.free <- c.buf
+		}
+		buf, eof = next, c.err != nil
+		base += int64(keep)
+		pos -= keep
+		emitted -= keep
+		lastEnd = max(lastEnd-keep, 0)
+	}
+}
+
+// fill reads into b until it is full or r returns an error (io.EOF
+// included), and returns how many bytes it read.
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
 		}
 	}
+	return n, nil
+}
+
+// readAhead reads a stream chunk after chunk on its own goroutine, into
+// buffers of tailRoom bytes and a chunk's room that the scanning goroutine
+// hands back when done with them: two in all, one being scanned while the
+// other is filled.
+type readAhead struct {
+	full   chan chunk  // filled buffers, in stream order
+	free   chan []byte // buffers to fill again
+	done   chan struct{}
+	exited chan struct{}
+}
+
+// chunk is one buffer filled by a readAhead: n bytes from tailRoom on,
+// then err (io.EOF at the end of the stream).
+type chunk struct {
+	buf []byte
+	n   int
+	err error
+}
+
+func startReadAhead(r io.Reader, size int) *readAhead {
+	ra := &readAhead{
+		full:   make(chan chunk),
+		free:   make(chan []byte, 2),
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	go ra.loop(r, size)
+	return ra
+}
+
+func (ra *readAhead) loop(r io.Reader, size int) {
+	defer close(ra.exited)
+	b := make([]byte, size)
+	for {
+		n, err := fill(r, b[tailRoom:])
+		select {
+		case ra.full <- chunk{b, n, err}:
+		case <-ra.done:
+			return
+		}
+		if err != nil {
+			return
+		}
+		select {
+		case b = <-ra.free:
+		case <-ra.done:
+			return
+		}
+	}
+}
+
+// stop ends the reading goroutine and waits for it, so that r is not read
+// after ScanReader returns (a Read under way is let finish).
+func (ra *readAhead) stop() {
+	close(ra.done)
+	<-ra.exited
 }
 
 // RedactReader copies r to w with every finding replaced as mode says,

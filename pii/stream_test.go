@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -138,6 +139,52 @@ func TestScanReaderErrors(t *testing.T) {
 			t.Errorf("got %v after %d calls, want %v after 1", err, calls, boom)
 		}
 	})
+}
+
+// endless is a stream of text without end; it counts its reads.
+type endless struct{ reads atomic.Int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	e.reads.Add(1)
+	for i := range p {
+		p[i] = "no pi here\n"[i%11]
+	}
+	return len(p), nil
+}
+
+// TestScanReaderReadAhead: the next chunk is read while one is scanned,
+// yet a callback's error still ends the scan at once, and the stream is
+// not read after ScanReader returns.
+func TestScanReaderReadAhead(t *testing.T) {
+	boom := errors.New("boom")
+	for _, workers := range []int{1, 2} {
+		r := &endless{}
+		segments := 0
+		err := pii.NewScanner(pii.Options{ChunkSize: 64 << 10, Workers: workers}).ScanReader(r, func(seg pii.Segment) error {
+			if segments++; segments == 3 {
+				return boom
+			}
+			return nil
+		})
+		if !errors.Is(err, boom) || segments != 3 {
+			t.Fatalf("workers %d: got %v after %d segments", workers, err, segments)
+		}
+		n := r.reads.Load()
+		time.Sleep(20 * time.Millisecond)
+		if m := r.reads.Load(); m != n {
+			t.Errorf("workers %d: %d reads after ScanReader returned", workers, m-n)
+		}
+	}
+	// An error met while reading ahead is returned once the chunks before
+	// it are done, and what was read before it is handed on.
+	src := smallCorpus(t, 300<<10)
+	var got []byte
+	err := pii.NewScanner(pii.Options{ChunkSize: 64 << 10}).ScanReader(
+		io.MultiReader(bytes.NewReader(src), iotest.ErrReader(boom)),
+		func(seg pii.Segment) error { got = append(got, seg.Data...); return nil })
+	if !errors.Is(err, boom) || len(got) == 0 || !bytes.HasPrefix(src, got) {
+		t.Errorf("got %v after %d bytes", err, len(got))
+	}
 }
 
 func TestRedactReader(t *testing.T) {
