@@ -19,6 +19,29 @@ type output struct {
 	red  []byte // one-finding scratch for redaction
 	file []byte // JSON-quoted name of the current file
 	name string
+	// confs holds confidences already formatted: the scanner gives few
+	// distinct ones, and formatting a float costs more than the rest of
+	// a finding's line.
+	confs []confText
+}
+
+type confText struct {
+	c    float32
+	text []byte
+}
+
+// appendConfidence appends c with two decimals.
+func (o *output) appendConfidence(b []byte, c float32) []byte {
+	for i := range o.confs {
+		if o.confs[i].c == c {
+			return append(b, o.confs[i].text...)
+		}
+	}
+	t := strconv.AppendFloat(nil, float64(c), 'f', 2, 32)
+	if len(o.confs) < 16 {
+		o.confs = append(o.confs, confText{c, t})
+	}
+	return append(b, t...)
 }
 
 func newOutput(w io.Writer, cfg Config, mode pii.Mode) *output {
@@ -60,7 +83,7 @@ func (o *output) finding(name string, seg pii.Segment, pos position) error {
 		b = append(b, `,"type":"`...)
 		b = append(b, f.Type.String()...)
 		b = append(b, `","confidence":`...)
-		b = strconv.AppendFloat(b, float64(f.Confidence), 'f', 2, 32)
+		b = o.appendConfidence(b, f.Confidence)
 		b = append(b, `,"reason":"`...)
 		b = append(b, f.Reason.String()...)
 		b = append(b, '"')
@@ -79,7 +102,7 @@ func (o *output) finding(name string, seg pii.Segment, pos position) error {
 		b = append(b, ": "...)
 		b = append(b, f.Type.String()...)
 		b = append(b, ' ')
-		b = strconv.AppendFloat(b, float64(f.Confidence), 'f', 2, 32)
+		b = o.appendConfidence(b, f.Confidence)
 		b = append(b, ' ')
 		b = append(b, f.Reason.String()...)
 		if o.cfg.ShowValues {
