@@ -28,7 +28,7 @@ labels=$OUT/labels-$SIZE.jsonl
 [ -s "$corpus" ] || "$OUT/piibench" gen -size "$SIZE" -seed 1 -o "$corpus" -labels "$labels"
 
 echo "== machine"
-echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), $(rg --version | head -1)"
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), $(rg --version | sed -n 1p)"
 uptime
 
 echo; echo "== accuracy (exact spans against the generator's labels)"
