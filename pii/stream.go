@@ -45,8 +45,8 @@ const tailRoom = ctxBefore + ctxAfter + maxLookBehind
 // called on the calling goroutine, and r is not read after ScanReader
 // returns.
 func (s *Scanner) ScanReader(r io.Reader, fn func(Segment) error) error {
-	size := tailRoom + s.chunkSize
-	cur := make([]byte, size)
+	cur := s.getBuf()
+	defer func() { s.putBuf(cur) }() // cur is the buffer held when it returns
 	n, rerr := fill(r, cur[tailRoom:])
 	eof := errors.Is(rerr, io.EOF)
 	if rerr != nil && !eof {
@@ -54,7 +54,7 @@ func (s *Scanner) ScanReader(r io.Reader, fn func(Segment) error) error {
 	}
 	var ra *readAhead
 	if !eof {
-		ra = startReadAhead(r, size)
+		ra = s.startReadAhead(r)
 		defer ra.stop()
 	}
 	var (
@@ -106,6 +106,7 @@ func (s *Scanner) ScanReader(r io.Reader, fn func(Segment) error) error {
 		tail := buf[keep:]
 		c := <-ra.full
 		if c.err != nil && !errors.Is(c.err, io.EOF) {
+			s.putBuf(c.buf)
 			return c.err
 		}
 		next := c.buf[tailRoom : tailRoom+c.n]
@@ -141,11 +142,25 @@ func fill(r io.Reader, b []byte) (int, error) {
 	return n, nil
 }
 
+// getBuf returns a buffer for ScanReader: tailRoom bytes, then room for a
+// chunk.
+func (s *Scanner) getBuf() []byte {
+	if p, ok := s.bufs.Get().(*[]byte); ok {
+		return *p
+	}
+	return make([]byte, tailRoom+s.chunkSize)
+}
+
+// putBuf keeps b for a later ScanReader; nothing may use it after.
+func (s *Scanner) putBuf(b []byte) { s.bufs.Put(&b) }
+
 // readAhead reads a stream chunk after chunk on its own goroutine, into
 // buffers of tailRoom bytes and a chunk's room that the scanning goroutine
 // hands back when done with them: two in all, one being scanned while the
-// other is filled.
+// other is filled. A buffer belongs to one side at a time: the reader's
+// until it is received from full, the scanner's until it is sent on free.
 type readAhead struct {
+	s      *Scanner
 	full   chan chunk  // filled buffers, in stream order
 	free   chan []byte // buffers to fill again
 	done   chan struct{}
@@ -160,25 +175,27 @@ type chunk struct {
 	err error
 }
 
-func startReadAhead(r io.Reader, size int) *readAhead {
+func (s *Scanner) startReadAhead(r io.Reader) *readAhead {
 	ra := &readAhead{
+		s:      s,
 		full:   make(chan chunk),
 		free:   make(chan []byte, 2),
 		done:   make(chan struct{}),
 		exited: make(chan struct{}),
 	}
-	go ra.loop(r, size)
+	go ra.loop(r)
 	return ra
 }
 
-func (ra *readAhead) loop(r io.Reader, size int) {
+func (ra *readAhead) loop(r io.Reader) {
 	defer close(ra.exited)
-	b := make([]byte, size)
+	b := ra.s.getBuf()
 	for {
 		n, err := fill(r, b[tailRoom:])
 		select {
 		case ra.full <- chunk{b, n, err}:
 		case <-ra.done:
+			ra.s.putBuf(b)
 			return
 		}
 		if err != nil {
@@ -193,10 +210,14 @@ func (ra *readAhead) loop(r io.Reader, size int) {
 }
 
 // stop ends the reading goroutine and waits for it, so that r is not read
-// after ScanReader returns (a Read under way is let finish).
+// after ScanReader returns (a Read under way is let finish), then keeps
+// the buffers handed back to it.
 func (ra *readAhead) stop() {
 	close(ra.done)
 	<-ra.exited
+	for len(ra.free) > 0 {
+		ra.s.putBuf(<-ra.free)
+	}
 }
 
 // RedactReader copies r to w with every finding replaced as mode says,

@@ -3,6 +3,7 @@ package scan_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,5 +58,29 @@ func BenchmarkMain(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkManyFiles: `custos scan --json` over 200 files of 10 KB, as
+// in a folder of exported tickets (MB/s of input).
+func BenchmarkManyFiles(b *testing.B) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 2<<20, 2); err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	args := []string{"--json"}
+	for i := range 200 {
+		p := filepath.Join(dir, fmt.Sprintf("t%03d.txt", i))
+		if err := os.WriteFile(p, buf.Bytes()[i*10000:(i+1)*10000], 0o600); err != nil {
+			b.Fatal(err)
+		}
+		args = append(args, p)
+	}
+	b.SetBytes(200 * 10000)
+	for b.Loop() {
+		if code := scan.Main(context.Background(), args, nil, io.Discard, io.Discard); code != scan.ExitFound {
+			b.Fatalf("exit %d", code)
+		}
 	}
 }
