@@ -20,6 +20,8 @@ type Segment struct {
 	// Data is the bytes of the segment, valid only during the callback.
 	Data []byte
 	// Finding describes the segment when it is a finding; nil for text.
+	// Like Data, it is valid only during the callback: copy *Finding to
+	// keep it.
 	Finding *Finding
 }
 
