@@ -32,19 +32,43 @@ type seq struct {
 // Where sixteen bytes follow a separator it reads them as two words, which
 // give both the group's length and its digits; near the end of b it goes
 // a byte at a time.
+//
+// q holds what an earlier call left in it for b, or nothing. When b[s:e]
+// is the second group of the groups q holds, those are taken on: moved
+// down a place, and the parse goes on where it stopped, now that the
+// first group's digits no longer count against maxDigits nor the group
+// against maxGroups. A number written in groups is so parsed once, not
+// once for each of its groups where no grouped form starts.
 func parseSeq(q *seq, b []byte, s, e int) {
 	// The loop keeps its state in locals: through q, every field would be
 	// stored and reloaded around each store into q.d.
-	n := e - s
-	if n <= 8 && s+8 <= len(b) {
-		binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
+	var n, ng, p int
+	var key uint32
+	if q.ng >= 2 && s == q.ge[0]+1 && e == q.ge[1] {
+		g0 := int(q.gn[0])
+		// n is at most maxDigits, so the 24 bytes from g0 hold the digits
+		// left; g0&15 is g0 (a first group has at most 11 digits).
+		src := (*[24]byte)(q.d[g0&15:])
+		w0, w1, w2 := binary.LittleEndian.Uint64(src[:8]), binary.LittleEndian.Uint64(src[8:16]), binary.LittleEndian.Uint64(src[16:])
+		binary.LittleEndian.PutUint64(q.d[:8], w0)
+		binary.LittleEndian.PutUint64(q.d[8:16], w1)
+		binary.LittleEndian.PutUint64(q.d[16:24], w2)
+		ng = q.ng - 1
+		for k := 0; k < ng && k+1 < maxGroups; k++ {
+			q.gl[k], q.ge[k], q.gn[k] = q.gl[k+1], q.ge[k+1], q.gn[k+1]-uint8(g0)
+		}
+		n, p, key = q.n-g0, q.ge[(ng-1)&7], q.key&(1<<(4*ng)-1)
 	} else {
-		n = copy(q.d[:maxDigits], b[s:e])
+		n = e - s
+		if n <= 8 && s+8 <= len(b) {
+			binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
+		} else {
+			n = copy(q.d[:maxDigits], b[s:e])
+		}
+		q.gl[0], q.ge[0], q.gn[0] = uint8(e-s), e, uint8(n)
+		ng, p, key = 1, e, uint32(min(e-s, 15))
 	}
-	q.gl[0], q.ge[0], q.gn[0] = uint8(e-s), e, uint8(n)
-	ng, key := 1, uint32(min(e-s, 15))
 	sep := b[e]
-	p := e
 	for ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
 		var g int
 		if p+17 <= len(b) {
@@ -163,8 +187,10 @@ func (st *state) grouped(s, e int) int {
 	// The caller has seen a digit after the separator, so the second
 	// group is parsed whatever its length: one longer than 11 digits
 	// ends the sequence, and no first group fits a lone one.
-	var q seq
-	parseSeq(&q, b, s, e)
+	// When no grouped form started at the group before, the loop comes
+	// here next, and parseSeq takes on the groups parsed for it.
+	q := &st.grp
+	parseSeq(q, b, s, e)
 	if q.ng < 2 || !secondGroupFits(e-s, int(q.gl[1])) {
 		return 0
 	}
