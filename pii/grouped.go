@@ -45,19 +45,7 @@ func parseSeq(q *seq, b []byte, s, e int) {
 	var n, ng, p int
 	var key uint32
 	if q.ng >= 2 && s == q.ge[0]+1 && e == q.ge[1] {
-		g0 := int(q.gn[0])
-		// n is at most maxDigits, so the 24 bytes from g0 hold the digits
-		// left; g0&15 is g0 (a first group has at most 11 digits).
-		src := (*[24]byte)(q.d[g0&15:])
-		w0, w1, w2 := binary.LittleEndian.Uint64(src[:8]), binary.LittleEndian.Uint64(src[8:16]), binary.LittleEndian.Uint64(src[16:])
-		binary.LittleEndian.PutUint64(q.d[:8], w0)
-		binary.LittleEndian.PutUint64(q.d[8:16], w1)
-		binary.LittleEndian.PutUint64(q.d[16:24], w2)
-		ng = q.ng - 1
-		for k := 0; k < ng && k+1 < maxGroups; k++ {
-			q.gl[k], q.ge[k], q.gn[k] = q.gl[k+1], q.ge[k+1], q.gn[k+1]-uint8(g0)
-		}
-		n, p, key = q.n-g0, q.ge[(ng-1)&7], q.key&(1<<(4*ng)-1)
+		n, ng, p, key = q.dropFirst()
 	} else {
 		n = e - s
 		if n <= 8 && s+8 <= len(b) {
@@ -103,6 +91,29 @@ func parseSeq(q *seq, b []byte, s, e int) {
 	q.n, q.ng, q.key = n, ng, key
 }
 
+// dropFirst moves the groups of q after the first down a place and
+// returns the digits, groups, end and key of those left, for parseSeq to
+// go on from (a function of its own, so that parseSeq's loop keeps its
+// registers).
+func (q *seq) dropFirst() (n, ng, p int, key uint32) {
+	g0 := int(q.gn[0])
+	// n is at most maxDigits, so the 24 bytes from g0 hold the digits
+	// left; g0&15 is g0 (a first group has at most 11 digits).
+	src := (*[24]byte)(q.d[g0&15:])
+	w0, w1, w2 := binary.LittleEndian.Uint64(src[:8]), binary.LittleEndian.Uint64(src[8:16]), binary.LittleEndian.Uint64(src[16:])
+	binary.LittleEndian.PutUint64(q.d[:8], w0)
+	binary.LittleEndian.PutUint64(q.d[8:16], w1)
+	binary.LittleEndian.PutUint64(q.d[16:24], w2)
+	// All places are moved, without a loop: what lies past ng is never
+	// read.
+	gl, ge, gn, d0 := &q.gl, &q.ge, &q.gn, uint8(g0)
+	gl[0], gl[1], gl[2], gl[3], gl[4] = gl[1], gl[2], gl[3], gl[4], gl[5]
+	ge[0], ge[1], ge[2], ge[3], ge[4] = ge[1], ge[2], ge[3], ge[4], ge[5]
+	gn[0], gn[1], gn[2], gn[3], gn[4] = gn[1]-d0, gn[2]-d0, gn[3]-d0, gn[4]-d0, gn[5]-d0
+	ng = q.ng - 1
+	return q.n - g0, ng, ge[(ng-1)&7%maxGroups], q.key & (1<<(4*ng) - 1)
+}
+
 // secondGroupFits reports whether a grouped form can start with a group
 // of n digits followed by one of m: most digit pairs in text ("2024-05",
 // "12 34") cannot, and are turned away before any copying.
@@ -145,6 +156,9 @@ func shapeOf(gl []uint8) shape {
 	}
 	return shapeKey(key)
 }
+
+// maxShapeGroups is the most groups a shape has (4-4-4-4-3).
+const maxShapeGroups = 5
 
 // shapeKey classifies group lengths packed four bits each, the first
 // group highest, as seq.key holds them. A group is never empty, so the
@@ -194,7 +208,7 @@ func (st *state) grouped(s, e int) int {
 	if q.ng < 2 || !secondGroupFits(e-s, int(q.gl[1])) {
 		return 0
 	}
-	for k := q.ng; k >= 2; k-- {
+	for k := min(q.ng, maxShapeGroups); k >= 2; k-- {
 		sh := shapeKey(q.key >> (4 * (q.ng - k)))
 		if sh == shapeNone {
 			continue
