@@ -113,6 +113,13 @@ func (st *state) securityCode(s, e int) int {
 	if k == nil {
 		return e
 	}
+	if kwStart-256 >= st.noCardFrom && e+128 <= st.noCardTo {
+		// Both searches lie in the stretch known to hold no card (of the
+		// codes close together, most after the first). Not clipped to b
+		// as cardNear clips them, they may miss it near b's ends, and
+		// cardNear answers.
+		return e
+	}
 	if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
 		return e
 	}
@@ -414,6 +421,14 @@ func cardFirst(b []byte, from, to int) int {
 		d := digitMask(x)
 		if d == 0 {
 			continue
+		}
+		if i+16 <= len(b) {
+			// Every card starts with four digits: the positions four
+			// digits start at, from the digits of sixteen bytes.
+			dn := digitMask(binary.LittleEndian.Uint64(b[i+8 : i+16]))
+			if d&(d>>8|dn<<56)&(d>>16|dn<<48)&(d>>24|dn<<40) == 0 {
+				continue
+			}
 		}
 		starts := d &^ digitMask(x<<8|uint64(w[4]))       // no digit before
 		u := binary.LittleEndian.Uint64(w) ^ (ones * 'u') // the bytes five before
