@@ -253,10 +253,12 @@ func cvvKeywordBefore(b []byte, s int) (*keyword, int) {
 	}
 skip:
 	for p >= lim {
-		switch c := b[p]; c {
-		case ' ', '\t', ':', '=', '"', '\'', '\\', '(', '#', '-':
+		c := b[p]
+		if cvvConnector[c] { // ' ' '\t' ':' '=' '"' '\'' '\\' '(' '#' '-'
 			p--
 			continue
+		}
+		switch c {
 		case 0x9a, 0xaf, 0xba: // ：是为 (EF BC 9A, E6 98 AF, E4 B8 BA)
 			if p >= 2 && (b[p-2] == 0xef && b[p-1] == 0xbc && c == 0x9a ||
 				b[p-2] == 0xe6 && b[p-1] == 0x98 && c == 0xaf ||
