@@ -113,6 +113,13 @@ func (st *state) securityCode(s, e int) int {
 	if k == nil {
 		return e
 	}
+	if kwStart-256 >= st.noCardFrom && e+128 <= st.noCardTo {
+		// Both searches lie in the stretch known to hold no card (of the
+		// codes close together, most after the first). Not clipped to b
+		// as cardNear clips them, they may miss it near b's ends, and
+		// cardNear answers.
+		return e
+	}
 	if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
 		return e
 	}
@@ -246,10 +253,12 @@ func cvvKeywordBefore(b []byte, s int) (*keyword, int) {
 	}
 skip:
 	for p >= lim {
-		switch c := b[p]; c {
-		case ' ', '\t', ':', '=', '"', '\'', '\\', '(', '#', '-':
+		c := b[p]
+		if cvvConnector[c] { // ' ' '\t' ':' '=' '"' '\'' '\\' '(' '#' '-'
 			p--
 			continue
+		}
+		switch c {
 		case 0x9a, 0xaf, 0xba: // ：是为 (EF BC 9A, E6 98 AF, E4 B8 BA)
 			if p >= 2 && (b[p-2] == 0xef && b[p-1] == 0xbc && c == 0x9a ||
 				b[p-2] == 0xe6 && b[p-1] == 0x98 && c == 0xaf ||
@@ -321,11 +330,20 @@ func (st *state) cardNear(from, to int) bool {
 	}
 	if lo < hi && from <= hi && to >= lo {
 		// Overlapping or touching: only the parts outside are read.
-		if from < lo && cardNear(b, from, lo) || to > hi && cardNear(b, hi, to) {
-			return true
+		if from < lo {
+			if cardNear(b, from, lo) {
+				return true
+			}
+			lo = from
 		}
-		st.noCardFrom, st.noCardTo = min(lo, from), max(hi, to)
-		return false
+		if to > hi {
+			// Forwards, and on past to up to the first card: the searches
+			// after the codes that follow are then answered from the
+			// stretch, not by a search of a few new bytes each.
+			hi = cardFirst(b, hi, to+cardAhead)
+		}
+		st.noCardFrom, st.noCardTo = lo, hi
+		return hi < to
 	}
 	if cardNear(b, from, to) {
 		return true
@@ -333,6 +351,10 @@ func (st *state) cardNear(from, to int) bool {
 	st.noCardFrom, st.noCardTo = from, to
 	return false
 }
+
+// cardAhead is how far past the end of a search that extends the stretch
+// known to hold no card (st.cardNear) the stretch is read on.
+const cardAhead = 256
 
 // cardNear reports whether b[from:to] holds a Luhn-valid card number of 13
 // to 19 digits, plain or grouped: whether a position in [from, to) starts
@@ -380,6 +402,69 @@ func cardNear(b []byte, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// cardFirst returns the first position in [from, to) that starts a card
+// number (cardAt), or to when none does: cardNear forwards, eight
+// positions at a time in the same way.
+func cardFirst(b []byte, from, to int) int {
+	from, to = max(from, 0), min(to, len(b))
+	i := from
+	for ; i < to && (i < 5 || i+8 > to); i++ {
+		// Too near the start of b for the words below, or the last
+		// positions.
+		if isDigit(b[i]) && (i == 0 || !isDigit(b[i-1]) || escapedAt(b, i-1)) && cardAt(b, i) {
+			return i
+		}
+	}
+	for ; i+8 <= to; i += 8 {
+		w := b[i-5 : i+8]
+		x := binary.LittleEndian.Uint64(w[5:]) // positions i to i+7
+		d := digitMask(x)
+		if d == 0 {
+			continue
+		}
+		if i+16 <= len(b) {
+			// Every card starts with four digits: the positions four
+			// digits start at, from the digits of sixteen bytes.
+			dn := digitMask(binary.LittleEndian.Uint64(b[i+8 : i+16]))
+			if d&(d>>8|dn<<56)&(d>>16|dn<<48)&(d>>24|dn<<40) == 0 {
+				continue
+			}
+		}
+		starts := d &^ digitMask(x<<8|uint64(w[4]))       // no digit before
+		u := binary.LittleEndian.Uint64(w) ^ (ones * 'u') // the bytes five before
+		starts |= d &^ ((u&lo7 + lo7) | u)                // a 'u' five before
+		nd := ^d & hi
+		for ; starts != 0; starts &= starts - 1 {
+			k := bits.TrailingZeros64(starts)
+			if r := nd >> (k &^ 7); r != 0 && r&0x8080808080 != 0x8000000000 {
+				continue // a run shorter or longer than four ends in the word
+			}
+			if p := i + k>>3; (!isDigit(b[p-1]) || escapedAt(b, p-1)) && cardRun(b, p) && cardAt(b, p) {
+				return p
+			}
+		}
+	}
+	for ; i < to; i++ {
+		if isDigit(b[i]) && (!isDigit(b[i-1]) || escapedAt(b, i-1)) && cardAt(b, i) {
+			return i
+		}
+	}
+	return to
+}
+
+// cardRun reports whether the digit run at p is long enough to be a
+// card number or the first group of one, as cardAt's first test: four
+// digits, or eight or more (or it reaches the end of b), judged from the
+// eight bytes at p. The searches ask it for the runs that go on past the
+// word they look at, whose length the word does not tell.
+func cardRun(b []byte, p int) bool {
+	if p+8 > len(b) {
+		return true
+	}
+	m := nonDigitMask(binary.LittleEndian.Uint64(b[p:]))
+	return m == 0 || m&0x8080808080 == 0x8000000000
 }
 
 // cardAt reports whether a card number of 13 to 19 digits, plain or

@@ -32,19 +32,31 @@ type seq struct {
 // Where sixteen bytes follow a separator it reads them as two words, which
 // give both the group's length and its digits; near the end of b it goes
 // a byte at a time.
+//
+// q holds what an earlier call left in it for b, or nothing. When b[s:e]
+// is the second group of the groups q holds, those are taken on: moved
+// down a place, and the parse goes on where it stopped, now that the
+// first group's digits no longer count against maxDigits nor the group
+// against maxGroups. A number written in groups is so parsed once, not
+// once for each of its groups where no grouped form starts.
 func parseSeq(q *seq, b []byte, s, e int) {
 	// The loop keeps its state in locals: through q, every field would be
 	// stored and reloaded around each store into q.d.
-	n := e - s
-	if n <= 8 && s+8 <= len(b) {
-		binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
+	var n, ng, p int
+	var key uint32
+	if q.ng >= 2 && s == q.ge[0]+1 && e == q.ge[1] {
+		n, ng, p, key = q.dropFirst()
 	} else {
-		n = copy(q.d[:maxDigits], b[s:e])
+		n = e - s
+		if n <= 8 && s+8 <= len(b) {
+			binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
+		} else {
+			n = copy(q.d[:maxDigits], b[s:e])
+		}
+		q.gl[0], q.ge[0], q.gn[0] = uint8(e-s), e, uint8(n)
+		ng, p, key = 1, e, uint32(min(e-s, 15))
 	}
-	q.gl[0], q.ge[0], q.gn[0] = uint8(e-s), e, uint8(n)
-	ng, key := 1, uint32(min(e-s, 15))
 	sep := b[e]
-	p := e
 	for ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
 		var g int
 		if p+17 <= len(b) {
@@ -77,6 +89,29 @@ func parseSeq(q *seq, b []byte, s, e int) {
 		ng++
 	}
 	q.n, q.ng, q.key = n, ng, key
+}
+
+// dropFirst moves the groups of q after the first down a place and
+// returns the digits, groups, end and key of those left, for parseSeq to
+// go on from (a function of its own, so that parseSeq's loop keeps its
+// registers).
+func (q *seq) dropFirst() (n, ng, p int, key uint32) {
+	g0 := int(q.gn[0])
+	// n is at most maxDigits, so the 24 bytes from g0 hold the digits
+	// left; g0&15 is g0 (a first group has at most 11 digits).
+	src := (*[24]byte)(q.d[g0&15:])
+	w0, w1, w2 := binary.LittleEndian.Uint64(src[:8]), binary.LittleEndian.Uint64(src[8:16]), binary.LittleEndian.Uint64(src[16:])
+	binary.LittleEndian.PutUint64(q.d[:8], w0)
+	binary.LittleEndian.PutUint64(q.d[8:16], w1)
+	binary.LittleEndian.PutUint64(q.d[16:24], w2)
+	// All places are moved, without a loop: what lies past ng is never
+	// read.
+	gl, ge, gn, d0 := &q.gl, &q.ge, &q.gn, uint8(g0)
+	gl[0], gl[1], gl[2], gl[3], gl[4] = gl[1], gl[2], gl[3], gl[4], gl[5]
+	ge[0], ge[1], ge[2], ge[3], ge[4] = ge[1], ge[2], ge[3], ge[4], ge[5]
+	gn[0], gn[1], gn[2], gn[3], gn[4] = gn[1]-d0, gn[2]-d0, gn[3]-d0, gn[4]-d0, gn[5]-d0
+	ng = q.ng - 1
+	return q.n - g0, ng, ge[(ng-1)&7%maxGroups], q.key & (1<<(4*ng) - 1)
 }
 
 // secondGroupFits reports whether a grouped form can start with a group
@@ -122,6 +157,9 @@ func shapeOf(gl []uint8) shape {
 	return shapeKey(key)
 }
 
+// maxShapeGroups is the most groups a shape has (4-4-4-4-3).
+const maxShapeGroups = 5
+
 // shapeKey classifies group lengths packed four bits each, the first
 // group highest, as seq.key holds them. A group is never empty, so the
 // packing tells the number of groups too.
@@ -163,12 +201,14 @@ func (st *state) grouped(s, e int) int {
 	// The caller has seen a digit after the separator, so the second
 	// group is parsed whatever its length: one longer than 11 digits
 	// ends the sequence, and no first group fits a lone one.
-	var q seq
-	parseSeq(&q, b, s, e)
+	// When no grouped form started at the group before, the loop comes
+	// here next, and parseSeq takes on the groups parsed for it.
+	q := &st.grp
+	parseSeq(q, b, s, e)
 	if q.ng < 2 || !secondGroupFits(e-s, int(q.gl[1])) {
 		return 0
 	}
-	for k := q.ng; k >= 2; k-- {
+	for k := min(q.ng, maxShapeGroups); k >= 2; k-- {
 		sh := shapeKey(q.key >> (4 * (q.ng - k)))
 		if sh == shapeNone {
 			continue

@@ -458,9 +458,17 @@ func cardAtRef(b []byte, i int) bool {
 // gaps.
 func checkCardNear(t *testing.T, b []byte) {
 	t.Helper()
-	for p := range b {
-		if got, want := cardAt(b, p), cardAtRef(b, p); got != want {
+	// next[p] is the first position from p on that starts a card.
+	next := make([]int, len(b)+1)
+	next[len(b)] = len(b)
+	for p := len(b) - 1; p >= 0; p-- {
+		want := cardAtRef(b, p)
+		if got := cardAt(b, p); got != want {
 			t.Fatalf("cardAt(%q, %d) = %v, reference %v", b, p, got, want)
+		}
+		next[p] = next[p+1]
+		if want {
+			next[p] = p
 		}
 	}
 	type query struct{ from, to int }
@@ -490,6 +498,11 @@ func checkCardNear(t *testing.T, b []byte) {
 			want := cardNearRef(b, q.from, q.to)
 			if got := cardNear(b, q.from, q.to); got != want {
 				t.Fatalf("cardNear(%q, %d, %d) = %v, reference %v", b, q.from, q.to, got, want)
+			}
+			if from, to := max(q.from, 0), min(q.to, len(b)); from < to {
+				if got, want := cardFirst(b, q.from, q.to), min(next[from], to); got != want {
+					t.Fatalf("cardFirst(%q, %d, %d) = %d, reference %d", b, q.from, q.to, got, want)
+				}
 			}
 			if got := st.cardNear(q.from, q.to); got != want {
 				t.Fatalf("cardNear(%q, %d, %d) = %v after earlier searches, reference %v", b, q.from, q.to, got, want)

@@ -126,6 +126,20 @@ func checkNumberHelpers(t *testing.T, b []byte) {
 		if q.n != r.n || q.ng != r.ng || string(q.d[:q.n]) != string(r.d[:r.n]) || q.gl != r.gl || q.ge != r.ge {
 			t.Fatalf("parseSeq(%q, %d, %d) = %+v, reference %+v", b, s, e, q, r)
 		}
+		if q.ng >= 2 && q.ge[1]+1 < len(b) {
+			// The groups from the second group on, parsed afresh and
+			// taken on from q (which leaves what lies past q.ng as it was).
+			s2, e2 := q.ge[0]+1, q.ge[1]
+			var f seq
+			parseSeq(&f, b, s2, e2)
+			parseSeq(&q, b, s2, e2)
+			ng := f.ng
+			if q.n != f.n || q.ng != ng || string(q.d[:q.n]) != string(f.d[:f.n]) || string(q.gl[:ng]) != string(f.gl[:ng]) ||
+				!slices.Equal(q.ge[:ng], f.ge[:ng]) || string(q.gn[:ng]) != string(f.gn[:ng]) || q.key != f.key {
+				t.Fatalf("parseSeq(%q, %d, %d) after the group before = %+v, afresh %+v", b, s2, e2, q, f)
+			}
+			parseSeq(&q, b, s, e)
+		}
 		n := 0
 		for k := range q.ng {
 			n += int(q.gl[k])

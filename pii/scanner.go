@@ -94,6 +94,10 @@ type state struct {
 	lastEnd int
 	// [noCardFrom, noCardTo) holds no start of a card number (cardNear).
 	noCardFrom, noCardTo int
+	// grp holds the groups grouped parsed last: a call at the start of
+	// their second group takes them on (parseSeq) instead of parsing
+	// them again.
+	grp seq
 }
 
 const (
