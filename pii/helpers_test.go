@@ -341,6 +341,12 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("parseIPv6(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
 		}
 	}
+	st := state{b: b, s: defaultScanner, emit: func(f Finding) {}}
+	for c := range b {
+		if colonPassed(b, c) && st.colon(c) != c+1 {
+			t.Fatalf("colonPassed(%q, %d), but colon returns %d", b, c, st.colon(c))
+		}
+	}
 	for c := range b {
 		if got, want := timeAfterHex(b, c), timeAfterHexRef(b, c); got != want {
 			t.Fatalf("timeAfterHex(%q, %d) = %v, reference %v", b, c, got, want)
@@ -527,7 +533,8 @@ func TestHelpers(t *testing.T) {
 		"abcd:ef0a:abcd:efab:abcd:ef0a:abcd:efab", "abcd:efab:abcd:efab:abcd:efab:abcd:efab", "fe80::abcd", "fe80::abcd:1",
 		"version 1.2.3.4", "Version:1.2.3.4", "VER 1.2.3.4", "版本 1.2.3.4", `\u7248\u672C 1.2.3.4`, "ver\n1.2.3.4",
 		"server 1.2.3.4", "build1 1.2.3.4", `release\u00201.2.3.4`, "buildId 1.2.3.4", "x.build: 1.2.3.4",
-		"a@b.co", "x@EXAMPLE.COM", "u@a-b.c-d.org", "u@-a.com", "u@a-.com", "u@a.b", "u@a.b1", "u@a..com", "u@mail.example.com_",
+		"a:b::a:b::", "x:12:34::1", "ab.1:2::3", "g1:2::3", "_12:34:56:1::2", "abcde:1::2", `\nab:1::2`, `\\nab:1::2`,
+		`\u0041ab:1::2`, `\u00411234:5::6`, "'ab:1::2", "1234:5::6", "a-1:2::3", "a@b.co", "x@EXAMPLE.COM", "u@a-b.c-d.org", "u@-a.com", "u@a-.com", "u@a.b", "u@a.b1", "u@a..com", "u@mail.example.com_",
 		"u@" + strings.Repeat("a", 63) + ".com", "u@" + strings.Repeat("a", 64) + ".com", "u@a." + strings.Repeat("b", 250),
 		"u@a.bc@", "u@x.y.z.wwwwwwwwwwwwwwwwww.", "u@a.\xe4\xbd\xa0", "u@abcdefgh.ijklmnop-qrstuvwx.yz", "u@abcdefg.hi",
 		"u@abcdef.g", "u@abcdefg.-h", "u@abcdefgh.-h", "u@abcdefg.h-", "u@a.bcdefgh-.i", "u@a1.b2", "u@a.bc-", "u@a.b-c",

@@ -352,6 +352,35 @@ func hexMask(x uint64) uint64 {
 	return (dec | (ones*(128+'f')-l)&(l+ones*(128-'a'))) &^ x & hi
 }
 
+// colonPassed reports that colon(c) returns c+1 at once for the hex
+// digits before c: one to four of them, after ':' or '.' (an address
+// through them would start further back) or after a word byte that
+// cannot end an escape (they end a word). It asks no more than that, for
+// runBlocks to ask it before a call: small enough to be inlined, and
+// false where colon looks further (five hex digits or more, a letter of
+// an escape before them).
+func colonPassed(b []byte, c int) bool {
+	if c < 5 || c > len(b) || !isHex(b[c-1]) {
+		return false
+	}
+	w := b[c-5 : c-1]
+	k := 3
+	for k > 0 && isHex(w[k]) {
+		k--
+	}
+	return hexTailAfter[w[k]]
+}
+
+// hexTailAfter marks the bytes before a run of hex digits that make colon
+// turn the run away: ':', '.' and the word bytes that cannot end an
+// escape (glueWord). No hex digit is marked.
+var hexTailAfter = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == ':' || c == '.' || glue[c] == glueWord
+	}
+	return t
+}()
+
 // colon examines a ':' at c: an IPv6 address in full or compressed form,
 // possibly ending in a dotted quad.
 func (st *state) colon(c int) int {
