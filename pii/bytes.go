@@ -86,6 +86,7 @@ const (
 	ctUpper              // A-Z
 	ctLocal              // allowed in an e-mail local part
 	ctDomain             // allowed in a domain label
+	ctAlnum              // letter or digit: may start and end a domain label
 )
 
 var ctype = func() (t [256]uint8) {
@@ -93,14 +94,14 @@ var ctype = func() (t [256]uint8) {
 		b := byte(c)
 		switch {
 		case b >= '0' && b <= '9':
-			t[c] = ctWord | ctHex | ctLocal | ctDomain
+			t[c] = ctWord | ctHex | ctLocal | ctDomain | ctAlnum
 		case b >= 'a' && b <= 'z':
-			t[c] = ctWord | ctLetter | ctLocal | ctDomain
+			t[c] = ctWord | ctLetter | ctLocal | ctDomain | ctAlnum
 			if b <= 'f' {
 				t[c] |= ctHex
 			}
 		case b >= 'A' && b <= 'Z':
-			t[c] = ctWord | ctLetter | ctUpper | ctLocal | ctDomain
+			t[c] = ctWord | ctLetter | ctUpper | ctLocal | ctDomain | ctAlnum
 			if b <= 'F' {
 				t[c] |= ctHex
 			}
