@@ -21,7 +21,7 @@ const (
 // by the rest of its local part, which is then not read at all.
 func (st *state) at(a int) int {
 	b := st.b
-	if a <= st.lastEnd || a == 0 || ctype[b[a-1]]&ctLocal == 0 || b[a-1] == '.' {
+	if a <= st.lastEnd || a == 0 || ctype[b[a-1]]&ctLocalEnd == 0 {
 		return a + 1 // no local part, or one that ends in '.'
 	}
 	end, ok := domainEnd(b, a+1)
@@ -69,6 +69,10 @@ func (st *state) at(a int) int {
 // the next label only if one starts after it: so a dot followed by no
 // label byte and one followed by '-' end the name alike, where the label
 // after the dot would be turned away.
+//
+// Labels are read a byte at a time, with one class look-up a byte: for
+// labels of the usual few bytes, that costs less than the masks of an
+// eight-byte load.
 func domainEnd(b []byte, i int) (int, bool) {
 	w := b[:min(i+maxDomain, len(b))]
 	// The last label taken: where it starts and ends, and the classes all
