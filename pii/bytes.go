@@ -80,12 +80,14 @@ func isDigit(c byte) bool { return c-'0' < 10 }
 
 // ctype bits for ASCII bytes.
 const (
-	ctWord   = 1 << iota // letter, digit, '_'
-	ctHex                // 0-9 a-f A-F
-	ctLetter             // A-Z a-z
-	ctUpper              // A-Z
-	ctLocal              // allowed in an e-mail local part
-	ctDomain             // allowed in a domain label
+	ctWord     = 1 << iota // letter, digit, '_'
+	ctHex                  // 0-9 a-f A-F
+	ctLetter               // A-Z a-z
+	ctUpper                // A-Z
+	ctLocal                // allowed in an e-mail local part
+	ctDomain               // allowed in a domain label
+	ctAlnum                // letter or digit: may start and end a domain label
+	ctLocalEnd             // may end an e-mail local part: ctLocal but '.'
 )
 
 var ctype = func() (t [256]uint8) {
@@ -93,14 +95,14 @@ var ctype = func() (t [256]uint8) {
 		b := byte(c)
 		switch {
 		case b >= '0' && b <= '9':
-			t[c] = ctWord | ctHex | ctLocal | ctDomain
+			t[c] = ctWord | ctHex | ctLocal | ctDomain | ctAlnum
 		case b >= 'a' && b <= 'z':
-			t[c] = ctWord | ctLetter | ctLocal | ctDomain
+			t[c] = ctWord | ctLetter | ctLocal | ctDomain | ctAlnum
 			if b <= 'f' {
 				t[c] |= ctHex
 			}
 		case b >= 'A' && b <= 'Z':
-			t[c] = ctWord | ctLetter | ctUpper | ctLocal | ctDomain
+			t[c] = ctWord | ctLetter | ctUpper | ctLocal | ctDomain | ctAlnum
 			if b <= 'F' {
 				t[c] |= ctHex
 			}
@@ -111,6 +113,11 @@ var ctype = func() (t [256]uint8) {
 		t[c] |= ctLocal
 	}
 	t['-'] |= ctDomain
+	for c := range t {
+		if t[c]&ctLocal != 0 && c != '.' {
+			t[c] |= ctLocalEnd
+		}
+	}
 	return t
 }()
 

@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"testing"
 
@@ -236,6 +237,64 @@ func domainEndRef(b []byte, i int) (int, bool) {
 	return end, true
 }
 
+// atRef is at as first written: the local part looked for first, then
+// the domain parsed.
+func (st *state) atRef(a int) int {
+	b := st.b
+	floor := max(a-maxLocal, st.lastEnd, 0)
+	start := a
+	for start > floor && ctype[b[start-1]]&ctLocal != 0 {
+		start--
+	}
+	if start == a-maxLocal && start > 0 && ctype[b[start-1]]&ctLocal != 0 {
+		return a + 1
+	}
+	if start > 0 && b[start-1] == '\\' && oddBackslashes(b, start-1) {
+		switch {
+		case a-start > 5 && b[start] == 'u' && isHex(b[start+1]) && isHex(b[start+2]) && isHex(b[start+3]) && isHex(b[start+4]):
+			start += 5
+		case b[start] == 'n' || b[start] == 'r' || b[start] == 't':
+			start++
+		}
+	}
+	for start < a && b[start] == '.' {
+		start++
+	}
+	if start == a || b[a-1] == '.' {
+		return a + 1
+	}
+	end, ok := domainEndRef(b, a+1)
+	if !ok {
+		return a + 1
+	}
+	if st.report(Email, start, end, 0.95, ReasonSyntax, nil) {
+		return end
+	}
+	return a + 1
+}
+
+// checkAt holds at to atRef at every '@' of b, after findings that end
+// at several places before it.
+func checkAt(t *testing.T, b []byte) {
+	t.Helper()
+	for a := range b {
+		if b[a] != '@' {
+			continue
+		}
+		for _, last := range []int{0, a - 70, a - 64, a - 3, a - 1, a, a + 1} {
+			if last < 0 {
+				continue
+			}
+			var got, want []Finding
+			st := state{b: b, s: defaultScanner, lastEnd: last, emit: func(f Finding) { got = append(got, f) }}
+			ref := state{b: b, s: defaultScanner, lastEnd: last, emit: func(f Finding) { want = append(want, f) }}
+			if e, wantE := st.at(a), ref.atRef(a); e != wantE || !slices.Equal(got, want) {
+				t.Fatalf("at(%q, %d) after %d = %d, %v, reference %d, %v", b, a, last, e, got, wantE, want)
+			}
+		}
+	}
+}
+
 // digitsEndRef is digitsEnd byte by byte.
 func digitsEndRef(b []byte, i, max int) int {
 	lim := len(b)
@@ -330,6 +389,7 @@ func checkHelpers(t *testing.T, b []byte) {
 			t.Fatalf("domainEnd(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
 		}
 	}
+	checkAt(t, b)
 	for p := 1; p <= len(b); p++ {
 		if got, want := joinedAfter(b, p, b[p-1]), joinedLeft(b, p); got != want {
 			t.Fatalf("joinedAfter(%q, %d) = %v, joinedLeft %v", b, p, got, want)
@@ -339,6 +399,12 @@ func checkHelpers(t *testing.T, b []byte) {
 		e, ok := parseIPv6(b, p)
 		if wantE, wantOK := parseIPv6Ref(b, p); e != wantE || ok != wantOK {
 			t.Fatalf("parseIPv6(%q, %d) = %d, %v, reference %d, %v", b, p, e, ok, wantE, wantOK)
+		}
+	}
+	st := state{b: b, s: defaultScanner, emit: func(f Finding) {}}
+	for c := range b {
+		if colonPassed(b, c) && st.colon(c) != c+1 {
+			t.Fatalf("colonPassed(%q, %d), but colon returns %d", b, c, st.colon(c))
 		}
 	}
 	for c := range b {
@@ -540,7 +606,10 @@ func TestHelpers(t *testing.T) {
 		"abcd:ef0a:abcd:efab:abcd:ef0a:abcd:efab", "abcd:efab:abcd:efab:abcd:efab:abcd:efab", "fe80::abcd", "fe80::abcd:1",
 		"version 1.2.3.4", "Version:1.2.3.4", "VER 1.2.3.4", "版本 1.2.3.4", `\u7248\u672C 1.2.3.4`, "ver\n1.2.3.4",
 		"server 1.2.3.4", "build1 1.2.3.4", `release\u00201.2.3.4`, "buildId 1.2.3.4", "x.build: 1.2.3.4",
-		"a@b.co", "x@EXAMPLE.COM", "u@a-b.c-d.org", "u@-a.com", "u@a-.com", "u@a.b", "u@a.b1", "u@a..com", "u@mail.example.com_",
+		"a:b::a:b::", "x:12:34::1", "ab.1:2::3", "g1:2::3", "_12:34:56:1::2", "abcde:1::2", `\nab:1::2`, `\\nab:1::2`,
+		"a@b.a@b.a@b.", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@b.co", "x.@b.co", ".@b.co", "..x@b.co",
+		`\u003cuser@x.org`, `\nuser@x.org`, `\\nuser@x.org`, `\n@x.org`, `\u003c@x.org`, "%+_-@a.bc", "a@b.cd@e.fg", "@b.co", "a@",
+		`\u0041ab:1::2`, `\u00411234:5::6`, "'ab:1::2", "1234:5::6", "a-1:2::3", "a@b.co", "x@EXAMPLE.COM", "u@a-b.c-d.org", "u@-a.com", "u@a-.com", "u@a.b", "u@a.b1", "u@a..com", "u@mail.example.com_",
 		"u@" + strings.Repeat("a", 63) + ".com", "u@" + strings.Repeat("a", 64) + ".com", "u@a." + strings.Repeat("b", 250),
 		"u@a.bc@", "u@x.y.z.wwwwwwwwwwwwwwwwww.", "u@a.\xe4\xbd\xa0", "u@abcdefgh.ijklmnop-qrstuvwx.yz", "u@abcdefg.hi",
 		"u@abcdef.g", "u@abcdefg.-h", "u@abcdefgh.-h", "u@abcdefg.h-", "u@a.bcdefgh-.i", "u@a1.b2", "u@a.bc-", "u@a.b-c",

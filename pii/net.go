@@ -14,19 +14,29 @@ const (
 )
 
 // at examines an '@' at a: an e-mail address whose local part ends here.
+//
+// The domain is parsed before the rest of the local part is looked for:
+// an '@' after a byte that may end a local part is more often turned away
+// by its domain ("a@b.a@b.", each domain running into the next '@') than
+// by the rest of its local part, which is then not read at all.
 func (st *state) at(a int) int {
 	b := st.b
-	floor := a - maxLocal
-	if floor < st.lastEnd {
-		floor = st.lastEnd
+	if a <= st.lastEnd || a == 0 || ctype[b[a-1]]&ctLocalEnd == 0 {
+		return a + 1 // no local part, or one that ends in '.'
 	}
-	if floor < 0 {
-		floor = 0
+	end, ok := domainEnd(b, a+1)
+	if !ok {
+		return a + 1
 	}
-	start := a
-	for start > floor && ctype[b[start-1]]&ctLocal != 0 {
-		start--
+	// st.b is read again after the call rather than kept across it.
+	b = st.b
+	floor := max(a-maxLocal, st.lastEnd, 0)
+	w := b[floor : a-1] // b[a-1] is in the local part
+	k := len(w)
+	for k > 0 && ctype[w[k-1]]&ctLocal != 0 {
+		k--
 	}
+	start := floor + k
 	if start == a-maxLocal && start > 0 && ctype[b[start-1]]&ctLocal != 0 {
 		return a + 1 // local part too long: not an address
 	}
@@ -43,11 +53,7 @@ func (st *state) at(a int) int {
 	for start < a && b[start] == '.' {
 		start++
 	}
-	if start == a || b[a-1] == '.' {
-		return a + 1
-	}
-	end, ok := domainEnd(b, a+1)
-	if !ok {
+	if start == a {
 		return a + 1
 	}
 	if st.report(Email, start, end, 0.95, ReasonSyntax, nil) {
@@ -59,80 +65,49 @@ func (st *state) at(a int) int {
 // domainEnd parses a domain name at i: two or more labels of letters,
 // digits and hyphens, the last all letters. It returns the end.
 //
-// A label shorter than eight bytes is one eight-byte load (zeros past
-// the name's limit, which are no label bytes): its length, whether it is
-// all letters, its first and last byte, the byte after it and the one
-// after that come from that word and its masks. Longer labels are read
-// byte by byte.
+// A label starts and ends with a letter or digit, and a dot goes on to
+// the next label only if one starts after it: so a dot followed by no
+// label byte and one followed by '-' end the name alike, where the label
+// after the dot would be turned away.
+//
+// Labels are read a byte at a time, with one class look-up a byte: for
+// labels of the usual few bytes, that costs less than the masks of an
+// eight-byte load.
 func domainEnd(b []byte, i int) (int, bool) {
-	lim := i + maxDomain
-	if lim > len(b) {
-		lim = len(b)
-	}
-	w := b[:lim]
-	labels, end := 0, 0
-	lastAlpha := false
-	p := i
-	for p < lim {
-		x := load8(w, p)
-		label, letter := labelMasks(x)
-		stop := ^label & hi
-		if stop == 0 {
-			// Eight label bytes or more.
-			q, alpha := p, true
-			for q < lim && ctype[b[q]]&ctDomain != 0 {
-				alpha = alpha && isLetter(b[q])
-				q++
-			}
-			if q-p > 63 || b[p] == '-' || b[q-1] == '-' {
+	w := b[:min(i+maxDomain, len(b))]
+	// The last label taken: where it starts and ends, and the classes all
+	// its bytes have. It starts after i when there are two or more.
+	start, end, all := i, 0, uint8(0)
+	for p := i; p < len(w); {
+		c := ctype[w[p]]
+		if c&ctAlnum == 0 {
+			break
+		}
+		// The label's bytes: the classes they all have, and the last one's.
+		q, and, last := p+1, c, c
+		for q < len(w) {
+			c = ctype[w[q]]
+			if c&ctDomain == 0 {
 				break
 			}
-			labels++
-			end, lastAlpha = q, alpha
-			if q+1 < lim && b[q] == '.' && ctype[b[q+1]]&ctDomain != 0 {
-				p = q + 1
-				continue
-			}
+			and &= c
+			last = c
+			q++
+		}
+		if q-p > 63 || last&ctAlnum == 0 {
 			break
 		}
-		n := bits.TrailingZeros64(stop) >> 3
-		if n == 0 || byte(x) == '-' || byte(x>>((8*n-8)&63)) == '-' {
+		start, end, all = p, q, and
+		if q >= len(w) || w[q] != '.' {
 			break
 		}
-		labels++
-		end = p + n
-		// Bits below the first stop bit cover the label's bytes.
-		lastAlpha = n >= 2 && label&^letter&(stop&-stop-1) == 0
-		if byte(x>>(8*n&63)) != '.' {
-			break
-		}
-		var next byte // the byte after the dot; 0 at the limit
-		if n < 7 {
-			next = byte(x >> ((8*n + 8) & 63))
-		} else if p+n+1 < lim {
-			next = b[p+n+1]
-		}
-		if ctype[next]&ctDomain == 0 {
-			break
-		}
-		p += n + 1
+		p = q + 1
 	}
-	if labels < 2 || !lastAlpha || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
+	// The last label all letters, two or more of them.
+	if start == i || all&ctLetter == 0 || end-start < 2 || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
 		return 0, false
 	}
 	return end, true
-}
-
-// labelMasks sets the high bit of every byte of x that may stand in a
-// domain label (letter, digit, '-': ctDomain), and of every ASCII letter.
-func labelMasks(x uint64) (label, letter uint64) {
-	t := x & lo7
-	digit := (ones*(128+'9') - t) & (t + ones*(128-'0'))
-	l := t | ones*0x20 // capitals to lower case; no other byte lands on a letter
-	letter = (ones*(128+'z') - l) & (l + ones*(128-'a')) &^ x & hi
-	d := t ^ ones*'-'
-	dash := ^((d + lo7) | d) // high bit set where t is '-'
-	return letter | (digit|dash)&^x&hi, letter
 }
 
 // ipv4 examines a dotted quad whose first octet is b[s:e].
@@ -351,6 +326,35 @@ func hexMask(x uint64) uint64 {
 	l := t | ones*0x20 // 'A'-'F' to 'a'-'f'; no other byte lands there
 	return (dec | (ones*(128+'f')-l)&(l+ones*(128-'a'))) &^ x & hi
 }
+
+// colonPassed reports that colon(c) returns c+1 at once for the hex
+// digits before c: one to four of them, after ':' or '.' (an address
+// through them would start further back) or after a word byte that
+// cannot end an escape (they end a word). It asks no more than that, for
+// runBlocks to ask it before a call: small enough to be inlined, and
+// false where colon looks further (five hex digits or more, a letter of
+// an escape before them).
+func colonPassed(b []byte, c int) bool {
+	if c < 5 || c > len(b) || !isHex(b[c-1]) {
+		return false
+	}
+	w := b[c-5 : c-1]
+	k := 3
+	for k > 0 && isHex(w[k]) {
+		k--
+	}
+	return hexTailAfter[w[k]]
+}
+
+// hexTailAfter marks the bytes before a run of hex digits that make colon
+// turn the run away: ':', '.' and the word bytes that cannot end an
+// escape (glueWord). No hex digit is marked.
+var hexTailAfter = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == ':' || c == '.' || glue[c] == glueWord
+	}
+	return t
+}()
 
 // colon examines a ':' at c: an IPv6 address in full or compressed form,
 // possibly ending in a dotted quad.
