@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"encoding/binary"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -677,6 +678,48 @@ func TestGlueTable(t *testing.T) {
 			b := append([]byte(pre), byte(c), 'a')
 			if got, want := joinedAfter(b, len(b)-1, byte(c)), joinedLeft(b, len(b)-1); got != want {
 				t.Fatalf("joinedAfter(%q) = %v, joinedLeft %v", b, got, want)
+			}
+		}
+	}
+}
+
+// TestDomainEndShapes holds domainEnd to domainEndRef on random names:
+// labels of one to nine bytes and, now and then, of about 63, of letters
+// (either case), digits and '-', between dots and the bytes that end a
+// name, long enough to cross the words domainEnd reads and to run past
+// its limits; at every position of every cut of them.
+func TestDomainEndShapes(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const inLabel, between = "aaaaZZ11-", "......-@_ \xe4"
+	for range 4000 {
+		var b []byte
+		// One in four names is mostly letters and dots, to run past
+		// maxDomain.
+		dots := r.IntN(4) == 0
+		for len(b) < 300 && (dots || r.IntN(12) != 0) {
+			n := 1 + r.IntN(9)
+			if r.IntN(6) == 0 {
+				n = 60 + r.IntN(6)
+			}
+			for range n {
+				if dots && r.IntN(30) != 0 {
+					b = append(b, 'a')
+				} else {
+					b = append(b, inLabel[r.IntN(len(inLabel))])
+				}
+			}
+			if dots && r.IntN(30) != 0 {
+				b = append(b, '.')
+			} else {
+				b = append(b, between[r.IntN(len(between))])
+			}
+		}
+		for end := 0; end <= len(b); end++ {
+			for p := 0; p <= end && p < 12; p++ {
+				e, ok := domainEnd(b[:end], p)
+				if wantE, wantOK := domainEndRef(b[:end], p); e != wantE || ok != wantOK {
+					t.Fatalf("domainEnd(%q, %d) = %d, %v, reference %d, %v", b[:end], p, e, ok, wantE, wantOK)
+				}
 			}
 		}
 	}
