@@ -470,7 +470,7 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 						r = st.colon(p)
 					}
 				} else {
-					r = st.at(p)
+					r = st.atInBlock(p, &bb, blk.j, uint(t))
 				}
 			resume:
 				i = r

@@ -296,6 +296,38 @@ func checkAt(t *testing.T, b []byte) {
 	}
 }
 
+// checkAtInBlock holds atInBlock to atRef at every '@' of b, padded with
+// spaces to whole blocks and classified a batch at a time, after findings
+// that end at several places before it.
+func checkAtInBlock(t *testing.T, b []byte) {
+	t.Helper()
+	if len(b)%64 != 0 {
+		b = append(b[:len(b):len(b)], bytes.Repeat([]byte(" "), 64-len(b)%64)...)
+	}
+	var bb batchBits
+	for base := 0; base < len(b); base += 64 * batchBlocks {
+		nb := min(batchBlocks, (len(b)-base)/64)
+		classifyGeneric(b[base:base+64*nb], &bb, nb)
+		for a := base; a < base+64*nb; a++ {
+			if b[a] != '@' {
+				continue
+			}
+			k, bit := uint(a-base)/64, uint(a-base)%64
+			for _, last := range []int{0, a - 70, a - 64, a - 3, a - 1, a, a + 1} {
+				if last < 0 {
+					continue
+				}
+				var got, want []Finding
+				st := state{b: b, s: defaultScanner, lastEnd: last, emit: func(f Finding) { got = append(got, f) }}
+				ref := state{b: b, s: defaultScanner, lastEnd: last, emit: func(f Finding) { want = append(want, f) }}
+				if e, wantE := st.atInBlock(a, &bb, k, bit), ref.atRef(a); e != wantE || !slices.Equal(got, want) {
+					t.Fatalf("atInBlock(%q, %d) after %d = %d, %v, reference %d, %v", b, a, last, e, got, wantE, want)
+				}
+			}
+		}
+	}
+}
+
 // digitsEndRef is digitsEnd byte by byte.
 func digitsEndRef(b []byte, i, max int) int {
 	lim := len(b)
@@ -391,6 +423,7 @@ func checkHelpers(t *testing.T, b []byte) {
 		}
 	}
 	checkAt(t, b)
+	checkAtInBlock(t, b)
 	for p := 1; p <= len(b); p++ {
 		if got, want := joinedAfter(b, p, b[p-1]), joinedLeft(b, p); got != want {
 			t.Fatalf("joinedAfter(%q, %d) = %v, joinedLeft %v", b, p, got, want)
@@ -721,6 +754,30 @@ func TestDomainEndShapes(t *testing.T) {
 					t.Fatalf("domainEnd(%q, %d) = %d, %v, reference %d, %v", b[:end], p, e, ok, wantE, wantOK)
 				}
 			}
+		}
+	}
+}
+
+// TestAtInBlockShapes holds atInBlock to atRef on random addresses and
+// near misses placed at every offset of a block, so that their names end
+// before, at and after the block's last byte.
+func TestAtInBlockShapes(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const inLabel, between = "aaaaZZ1-", "....-@_ \xe4"
+	for range 3000 {
+		// Labels of one to four bytes, mostly letters, between dots and
+		// the bytes that end a name.
+		var name []byte
+		for n := 1 + r.IntN(6); n > 0; n-- {
+			for range 1 + r.IntN(4) {
+				name = append(name, inLabel[r.IntN(len(inLabel))])
+			}
+			name = append(name, between[r.IntN(len(between))])
+		}
+		for o := 0; o < 64; o += 1 + r.IntN(3) {
+			b := append(bytes.Repeat([]byte("x"), o), '@')
+			b = append(b, name...)
+			checkAtInBlock(t, append(b, bytes.Repeat([]byte("a.b "), 20)...))
 		}
 	}
 }

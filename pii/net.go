@@ -24,12 +24,73 @@ func (st *state) at(a int) int {
 	if a <= st.lastEnd || a == 0 || ctype[b[a-1]]&ctLocalEnd == 0 {
 		return a + 1 // no local part, or one that ends in '.'
 	}
-	end, ok := domainEnd(b, a+1)
+	return st.atDomain(a)
+}
+
+// atInBlock is at for runBlocks, for an '@' at a that is bit t of a block
+// whose classes are index k%batchBlocks+1 of bb. The domain is parsed
+// from the block's bits for its bytes, with no load a byte: where the
+// name breaks off is the lowest bit of one mask (a byte of no label and
+// no dot, a dot not followed by a letter or digit, a '-' not followed by
+// a label byte), the last label starts after the highest dot below it,
+// and whether that label is all letters is one more mask. Only a name
+// that runs on to the block's last byte, whose next byte the block does
+// not hold, is left to domainEnd. A name that breaks off before it is
+// shorter than 63 bytes: no label or name is too long.
+func (st *state) atInBlock(a int, bb *batchBits, k, t uint) int {
+	b := st.b
+	if a <= st.lastEnd || a == 0 || ctype[b[a-1]]&ctLocalEnd == 0 {
+		return a + 1 // no local part, or one that ends in '.'
+	}
+	if t >= 63 {
+		return st.atDomain(a)
+	}
+	k = k%batchBlocks + 1
+	letter, digit, dash, dot := bb.letter[k], bb.dig[k], bb.dash[k], bb.dot[k]
+	alnum := letter | digit
+	label := alnum | dash
+	name := ^uint64(1) << (t & 63) // the bits from the name's first byte on
+	if alnum&(name&-name) == 0 {
+		return a + 1 // no label starts after the '@'
+	}
+	brk := (^(label | dot) | dot&^(alnum>>1) | dash&^(label>>1)) & name
+	if brk&(1<<63-1) == 0 {
+		return st.atDomain(a) // runs on to the block's last byte
+	}
+	end := brk & -brk              // the byte where the name breaks off
+	dots := dot & name & (end - 1) // the dots before it, each between two labels
+	if dash&end != 0 {
+		// The label that ends in '-' is not taken: the name ends at the
+		// dot before it.
+		if dots == 0 {
+			return a + 1
+		}
+		end = 1 << ((bits.Len64(dots) - 1) & 63)
+		dots &^= end
+	}
+	// The last label: after the highest dot, if there is one, up to end.
+	last := (end - 1) &^ (1<<(bits.Len64(dots)&63) - 1)
+	glued := bb.at[k] | bb.word[k]&^alnum // '@' and '_' after the name
+	if dots == 0 || last&(last-1) == 0 || (digit|dash)&last != 0 || glued&end != 0 {
+		return a + 1
+	}
+	return st.email(a, a-int(t)+bits.TrailingZeros64(end))
+}
+
+// atDomain is at once the local part's last byte is known: it parses the
+// domain with domainEnd.
+func (st *state) atDomain(a int) int {
+	end, ok := domainEnd(st.b, a+1)
 	if !ok {
 		return a + 1
 	}
-	// st.b is read again after the call rather than kept across it.
-	b = st.b
+	return st.email(a, end)
+}
+
+// email ends an examination by at of the '@' at a, with a domain name
+// that ends at end: the local part before a, if there is one.
+func (st *state) email(a, end int) int {
+	b := st.b
 	floor := max(a-maxLocal, st.lastEnd, 0)
 	w := b[floor : a-1] // b[a-1] is in the local part
 	k := len(w)
