@@ -131,42 +131,43 @@ func (st *state) email(a, end int) int {
 // label byte and one followed by '-' end the name alike, where the label
 // after the dot would be turned away.
 //
-// Labels are read a byte at a time, with one class look-up a byte: for
-// labels of the usual few bytes, that costs less than the masks of an
-// eight-byte load.
+// Labels are read a byte at a time, with one class look-up a byte and
+// nothing else kept: for labels of the usual few bytes, that costs less
+// than the masks of an eight-byte load. Whether the last label is all
+// letters is asked of its bytes once it is known. runBlocks asks this
+// only of names that run on to the end of a block (atInBlock), such as
+// labels of 64 bytes or more, so no more than 64 bytes of a label are read.
 func domainEnd(b []byte, i int) (int, bool) {
 	w := b[:min(i+maxDomain, len(b))]
-	// The last label taken: where it starts and ends, and the classes all
-	// its bytes have. It starts after i when there are two or more.
-	start, end, all := i, 0, uint8(0)
+	// The last label taken. It starts after i when there are two or more.
+	start, end := i, 0
 	for p := i; p < len(w); {
-		c := ctype[w[p]]
-		if c&ctAlnum == 0 {
+		if ctype[w[p]]&ctAlnum == 0 {
 			break
 		}
-		// The label's bytes: the classes they all have, and the last one's.
-		q, and, last := p+1, c, c
-		for q < len(w) {
-			c = ctype[w[q]]
-			if c&ctDomain == 0 {
-				break
-			}
-			and &= c
-			last = c
+		// No label is longer than 63 bytes: no more are read.
+		l := w[:min(len(w), p+64)]
+		q := p + 1
+		for q < len(l) && ctype[l[q]]&ctDomain != 0 {
 			q++
 		}
-		if q-p > 63 || last&ctAlnum == 0 {
+		if q-p > 63 || ctype[w[q-1]]&ctAlnum == 0 {
 			break
 		}
-		start, end, all = p, q, and
+		start, end = p, q
 		if q >= len(w) || w[q] != '.' {
 			break
 		}
 		p = q + 1
 	}
 	// The last label all letters, two or more of them.
-	if start == i || all&ctLetter == 0 || end-start < 2 || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
+	if start == i || end-start < 2 || (end < len(b) && (b[end] == '_' || b[end] == '@')) {
 		return 0, false
+	}
+	for _, c := range w[start:end] {
+		if ctype[c]&ctLetter == 0 {
+			return 0, false
+		}
 	}
 	return end, true
 }
