@@ -759,7 +759,7 @@ func TestDomainEndShapes(t *testing.T) {
 }
 
 // TestAtInBlockShapes holds atInBlock to atRef on random addresses and
-// near misses placed at every offset of a block, so that their names end
+// near misses placed at offsets all across a block, so that their names end
 // before, at and after the block's last byte.
 func TestAtInBlockShapes(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
