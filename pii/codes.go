@@ -446,21 +446,26 @@ func cardFirst(b []byte, from, to int) int {
 			return i
 		}
 	}
+	// The digits of positions i to i+7, read in the round before as the
+	// eight after its own.
+	var dn uint64
+	if i+8 <= to {
+		dn = digitMask(binary.LittleEndian.Uint64(b[i : i+8]))
+	}
 	for ; i+8 <= to; i += 8 {
-		w := b[i-5 : i+8]
-		x := binary.LittleEndian.Uint64(w[5:]) // positions i to i+7
-		d := digitMask(x)
-		if d == 0 {
-			continue
-		}
+		d := dn
 		if i+16 <= len(b) {
 			// Every card starts with four digits: the positions four
 			// digits start at, from the digits of sixteen bytes.
-			dn := digitMask(binary.LittleEndian.Uint64(b[i+8 : i+16]))
-			if d&(d>>8|dn<<56)&(d>>16|dn<<48)&(d>>24|dn<<40) == 0 {
+			dn = digitMask(binary.LittleEndian.Uint64(b[i+8 : i+16]))
+			if d == 0 || d&(d>>8|dn<<56)&(d>>16|dn<<48)&(d>>24|dn<<40) == 0 {
 				continue
 			}
+		} else if d == 0 {
+			continue // the last round: no eight bytes after it to read
 		}
+		w := b[i-5 : i+8]
+		x := binary.LittleEndian.Uint64(w[5:])            // positions i to i+7
 		starts := d &^ digitMask(x<<8|uint64(w[4]))       // no digit before
 		u := binary.LittleEndian.Uint64(w) ^ (ones * 'u') // the bytes five before
 		starts |= d &^ ((u&lo7 + lo7) | u)                // a 'u' five before
