@@ -126,7 +126,10 @@ func (st *state) securityCode(s, e int) int {
 		// ends, and cardNear answers.
 		return e
 	}
-	if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
+	if c := st.cardSeen - 1; c >= 0 && (c >= kwStart-256 && c < kwStart || c >= e && c < e+128) {
+		// The last card found is near (as st.cardNear would answer, without
+		// the call): of the codes that follow one card, most are reported so.
+	} else if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
 		return e
 	}
 	st.report(CardSecurityCode, s, e, 0.95, ReasonKeyword|ReasonCardNearby, k)
@@ -274,6 +277,9 @@ skip:
 			p--
 			continue
 		}
+		if !cvvLonger[c] {
+			break // mostly the last byte of a keyword
+		}
 		switch c {
 		case 0x9a, 0xaf, 0xba: // ：是为 (EF BC 9A, E6 98 AF, E4 B8 BA)
 			if p >= 2 && (b[p-2] == 0xef && b[p-1] == 0xbc && c == 0x9a ||
@@ -299,7 +305,7 @@ skip:
 		}
 		break skip
 	}
-	if p < lim || !cvvLast[lower(b[p])] {
+	if p < lim {
 		return nil, 0
 	}
 	k := cvvMatch(b, p)
@@ -308,6 +314,15 @@ skip:
 	}
 	return k, p + 1 - len(k.text)
 }
+
+// cvvLonger marks the last bytes of the connectors of more than one byte
+// cvvKeywordBefore skips.
+var cvvLonger = func() (t [256]bool) {
+	for _, c := range []byte{0x9a, 0xaf, 0xba, 's', 'a', 'f'} {
+		t[c] = true
+	}
+	return t
+}()
 
 // cardGap is how far apart a card search and the stretch already known to
 // hold no card may be for the search to join the two (see st.cardNear).
