@@ -108,24 +108,43 @@ func allDigits(b []byte) bool {
 // when a CVV keyword stands right before it and a card number is near.
 // R-PAY-1: security codes must be found so they can be refused.
 func (st *state) securityCode(s, e int) int {
+	if s-cvvReach >= st.noCardFrom && e+128 <= st.noCardTo {
+		// Every search a keyword could lead to lies in the stretch known
+		// to hold no card: whatever the keyword, no code (the keyword is
+		// the dearer test, and of codes close together most are passed
+		// so).
+		return e
+	}
 	b := st.b
 	k, kwStart := cvvKeywordBefore(b, s)
 	if k == nil {
 		return e
 	}
 	if kwStart-256 >= st.noCardFrom && e+128 <= st.noCardTo {
-		// Both searches lie in the stretch known to hold no card (of the
-		// codes close together, most after the first). Not clipped to b
-		// as cardNear clips them, they may miss it near b's ends, and
-		// cardNear answers.
+		// Both searches lie in the stretch known to hold no card. Not
+		// clipped to b as cardNear clips them, they may miss it near b's
+		// ends, and cardNear answers.
 		return e
 	}
-	if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
+	if c := st.cardSeen - 1; c >= 0 && (c >= kwStart-256 && c < kwStart || c >= e && c < e+128) {
+		// The last card found is near (as st.cardNear would answer, without
+		// the call): of the codes that follow one card, most are reported so.
+	} else if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
 		return e
 	}
 	st.report(CardSecurityCode, s, e, 0.95, ReasonKeyword|ReasonCardNearby, k)
 	return e
 }
+
+// cvvReach is how far before a code the search for a card before its
+// keyword may start: the keyword ends at most cvvGap bytes before the
+// code, is at most cvvKeywordMax bytes long, and the search starts 256
+// bytes before it.
+const cvvReach = cvvGap - 1 + cvvKeywordMax + 256
+
+// cvvKeywordMax is the length of the longest CVV keyword, JSON-escaped
+// forms included (TestCVVKeywords checks it).
+const cvvKeywordMax = 24
 
 // cvvLast marks the last bytes of CVV keywords.
 var cvvLast = func() (t [256]bool) {
@@ -258,6 +277,9 @@ skip:
 			p--
 			continue
 		}
+		if !cvvLonger[c] {
+			break // mostly the last byte of a keyword
+		}
 		switch c {
 		case 0x9a, 0xaf, 0xba: // ：是为 (EF BC 9A, E6 98 AF, E4 B8 BA)
 			if p >= 2 && (b[p-2] == 0xef && b[p-1] == 0xbc && c == 0x9a ||
@@ -283,34 +305,48 @@ skip:
 		}
 		break skip
 	}
-	if p < lim || !cvvLast[lower(b[p])] {
+	if p < lim {
 		return nil, 0
 	}
-	k := matchEnding(b, p)
-	if k == nil || k.kind != kwCVV {
+	k := cvvMatch(b, p)
+	if k == nil {
 		return nil, 0
 	}
 	return k, p + 1 - len(k.text)
 }
 
+// cvvLonger marks the last bytes of the connectors of more than one byte
+// cvvKeywordBefore skips.
+var cvvLonger = func() (t [256]bool) {
+	for _, c := range []byte{0x9a, 0xaf, 0xba, 's', 'a', 'f'} {
+		t[c] = true
+	}
+	return t
+}()
+
 // cardGap is how far apart a card search and the stretch already known to
 // hold no card may be for the search to join the two (see st.cardNear).
 const cardGap = 64
 
-// cardNear is cardNear(st.b, from, to), remembering the stretch of b
-// [st.noCardFrom, st.noCardTo) that earlier searches found to hold no
+// cardNear is cardLast(st.b, from, to) >= 0, remembering the stretch of
+// b [st.noCardFrom, st.noCardTo) that earlier searches found to hold no
 // start of a card number, so that the searches around codes close
 // together ("cvv 123 " repeated) do not read the same bytes again:
 // without it every code reads 384 bytes, with it each byte is read about
-// once. cardNear(b, from, to) is true exactly when some position in
-// [from, to) starts a card number (the test at a position depends only
-// on the bytes around it), so a search can be split at any position and
-// its parts answered separately.
+// once. It also remembers the last card a search found (st.cardSeen):
+// the codes that follow one card ("cvv 123 4111111111111111 " repeated)
+// are answered by it, not each by a search that parses a card. A search
+// is true exactly when some position in [from, to) starts a card number
+// (the test at a position depends only on the bytes around it), so it
+// can be split at any position and its parts answered separately.
 func (st *state) cardNear(from, to int) bool {
 	b := st.b
 	from, to = max(from, 0), min(to, len(b))
 	if from >= to {
 		return false
+	}
+	if c := st.cardSeen - 1; c >= from && c < to {
+		return true
 	}
 	lo, hi := st.noCardFrom, st.noCardTo
 	if lo < hi && from >= lo && to <= hi {
@@ -323,15 +359,18 @@ func (st *state) cardNear(from, to int) bool {
 		if to < lo {
 			g0, g1 = to, lo
 		}
-		if !cardNear(b, g0, g1) {
+		if c := cardLast(b, g0, g1); c < 0 {
 			lo, hi = min(lo, g0), max(hi, g1)
 			st.noCardFrom, st.noCardTo = lo, hi
+		} else {
+			st.cardSeen = c + 1
 		}
 	}
 	if lo < hi && from <= hi && to >= lo {
 		// Overlapping or touching: only the parts outside are read.
 		if from < lo {
-			if cardNear(b, from, lo) {
+			if c := cardLast(b, from, lo); c >= 0 {
+				st.cardSeen = c + 1
 				return true
 			}
 			lo = from
@@ -340,12 +379,17 @@ func (st *state) cardNear(from, to int) bool {
 			// Forwards, and on past to up to the first card: the searches
 			// after the codes that follow are then answered from the
 			// stretch, not by a search of a few new bytes each.
-			hi = cardFirst(b, hi, to+cardAhead)
+			end := min(to+cardAhead, len(b))
+			hi = cardFirst(b, hi, end)
+			if hi < end {
+				st.cardSeen = hi + 1
+			}
 		}
 		st.noCardFrom, st.noCardTo = lo, hi
 		return hi < to
 	}
-	if cardNear(b, from, to) {
+	if c := cardLast(b, from, to); c >= 0 {
+		st.cardSeen = c + 1
 		return true
 	}
 	st.noCardFrom, st.noCardTo = from, to
@@ -356,18 +400,18 @@ func (st *state) cardNear(from, to int) bool {
 // known to hold no card (st.cardNear) the stretch is read on.
 const cardAhead = 256
 
-// cardNear reports whether b[from:to] holds a Luhn-valid card number of 13
-// to 19 digits, plain or grouped: whether a position in [from, to) starts
-// one (cardAt). It looks from the end back: the card a security code
-// goes with usually stands close before the keyword, and the runs of
-// digits further back (dates, times, order numbers) then need not be
-// parsed. cardNearRef (helpers_test.go) is the same search forwards.
+// cardLast returns the last position in [from, to) that starts a
+// Luhn-valid card number of 13 to 19 digits, plain or grouped (cardAt),
+// or -1 when none does. It looks from the end back: the card a security
+// code goes with usually stands close before the keyword, and the runs
+// of digits further back (dates, times, order numbers) then need not be
+// parsed. cardNearRef (helpers_test.go) is the search forwards.
 //
 // Eight positions are sorted at a time: only the first digit of a run
 // can start a card, or a digit after the last hex digit of a \uXXXX
 // escape (which has a 'u' five bytes before the digit), so only those
 // are looked at one by one.
-func cardNear(b []byte, from, to int) bool {
+func cardLast(b []byte, from, to int) int {
 	from, to = max(from, 0), min(to, len(b))
 	i := to - 1 // the highest position not yet looked at
 	for ; i-7 >= from && i >= 12; i -= 8 {
@@ -390,7 +434,7 @@ func cardNear(b []byte, from, to int) bool {
 				continue
 			}
 			if p := i - 7 + k>>3; (!isDigit(b[p-1]) || escapedAt(b, p-1)) && cardAt(b, p) {
-				return true
+				return p
 			}
 		}
 	}
@@ -398,10 +442,10 @@ func cardNear(b []byte, from, to int) bool {
 		// Inside a run only its first digit is looked at (cardAt's first
 		// test, without the call).
 		if isDigit(b[i]) && (i == 0 || !isDigit(b[i-1]) || escapedAt(b, i-1)) && cardAt(b, i) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // cardFirst returns the first position in [from, to) that starts a card
@@ -417,21 +461,26 @@ func cardFirst(b []byte, from, to int) int {
 			return i
 		}
 	}
+	// The digits of positions i to i+7, read in the round before as the
+	// eight after its own.
+	var dn uint64
+	if i+8 <= to {
+		dn = digitMask(binary.LittleEndian.Uint64(b[i : i+8]))
+	}
 	for ; i+8 <= to; i += 8 {
-		w := b[i-5 : i+8]
-		x := binary.LittleEndian.Uint64(w[5:]) // positions i to i+7
-		d := digitMask(x)
-		if d == 0 {
-			continue
-		}
+		d := dn
 		if i+16 <= len(b) {
 			// Every card starts with four digits: the positions four
 			// digits start at, from the digits of sixteen bytes.
-			dn := digitMask(binary.LittleEndian.Uint64(b[i+8 : i+16]))
-			if d&(d>>8|dn<<56)&(d>>16|dn<<48)&(d>>24|dn<<40) == 0 {
+			dn = digitMask(binary.LittleEndian.Uint64(b[i+8 : i+16]))
+			if d == 0 || d&(d>>8|dn<<56)&(d>>16|dn<<48)&(d>>24|dn<<40) == 0 {
 				continue
 			}
+		} else if d == 0 {
+			continue // the last round: no eight bytes after it to read
 		}
+		w := b[i-5 : i+8]
+		x := binary.LittleEndian.Uint64(w[5:])            // positions i to i+7
 		starts := d &^ digitMask(x<<8|uint64(w[4]))       // no digit before
 		u := binary.LittleEndian.Uint64(w) ^ (ones * 'u') // the bytes five before
 		starts |= d &^ ((u&lo7 + lo7) | u)                // a 'u' five before

@@ -476,7 +476,124 @@ func checkHelpers(t *testing.T, b []byte) {
 		}
 	}
 	checkCardNear(t, b)
+	checkSecurityCodes(t, b)
 	checkNumberHelpers(t, b)
+}
+
+// cvvKeywordBeforeRef is cvvKeywordBefore at its plainest: the
+// connectors skipped by their text, the keyword found in the trie.
+func cvvKeywordBeforeRef(b []byte, s int) (*keyword, int) {
+	lim := max(s-cvvGap, 0)
+	p := s - 1
+skip:
+	for p >= lim {
+		t := string(b[max(p-3, 0) : p+1]) // enough for the longest connector
+		switch {
+		case strings.IndexByte(" \t:=\"'\\(#-", b[p]) >= 0:
+			p--
+		case strings.HasSuffix(t, "："), strings.HasSuffix(t, "是"), strings.HasSuffix(t, "为"):
+			p -= 3
+		case strings.HasSuffix(t, " is"):
+			p -= 2
+		case p >= 5 && escapedAt(b, p) &&
+			(strings.HasSuffix(t, "ff1a") || strings.HasSuffix(t, "662f") || strings.HasSuffix(t, "4e3a")):
+			p -= 6 // \uff1a \u662f \u4e3a
+		default:
+			break skip
+		}
+	}
+	if p < lim {
+		return nil, 0
+	}
+	k := matchEndingRef(b, p)
+	if k == nil || k.kind != kwCVV {
+		return nil, 0
+	}
+	return k, p + 1 - len(k.text)
+}
+
+// securityCodeRef is the keyword securityCode reports a code at b[s:e]
+// with, nil if it reports none: the keyword before it, and a card in the
+// 256 bytes before the keyword or the 128 after the code, searched for
+// in full.
+func securityCodeRef(b []byte, s, e int) *keyword {
+	k, kwStart := cvvKeywordBeforeRef(b, s)
+	if k != nil && (cardNearRef(b, kwStart-256, kwStart) || cardNearRef(b, e, e+128)) {
+		return k
+	}
+	return nil
+}
+
+// checkSecurityCodes holds cvvKeywordBefore to cvvKeywordBeforeRef at
+// every position of b, and securityCode, which remembers what its
+// searches for cards found, to securityCodeRef at every run of three or
+// four digits: in order, as the scan asks, and in reverse order.
+func checkSecurityCodes(t *testing.T, b []byte) {
+	t.Helper()
+	var codes [][2]int
+	for s := 0; s <= len(b); s++ {
+		k, ks := cvvKeywordBefore(b, s)
+		if wk, wks := cvvKeywordBeforeRef(b, s); k != wk || ks != wks {
+			t.Fatalf("cvvKeywordBefore(%q, %d) = %v, %d, reference %v, %d", b, s, k, ks, wk, wks)
+		}
+		if s < len(b) && isDigit(b[s]) && (s == 0 || !isDigit(b[s-1])) {
+			if e := digitsEnd(b, s, 5); e-s >= 3 && e-s <= 4 {
+				codes = append(codes, [2]int{s, e})
+			}
+		}
+	}
+	for range 2 {
+		var got []Finding
+		st := state{b: b, s: defaultScanner, emit: func(f Finding) { got = append(got, f) }}
+		for _, c := range codes {
+			got, st.lastEnd = got[:0], 0
+			st.securityCode(c[0], c[1])
+			want := securityCodeRef(b, c[0], c[1])
+			if (len(got) > 0) != (want != nil) || want != nil && got[0].Keyword != want.name {
+				t.Fatalf("securityCode(%q, %d, %d) reports %v, reference %v", b, c[0], c[1], got, want)
+			}
+		}
+		slices.Reverse(codes)
+	}
+}
+
+// TestSecurityCodes runs checkSecurityCodes on codes close together, with
+// cards among them at various distances, so that the stretch without a
+// card and the card last found are used, extended and left behind.
+func TestSecurityCodes(t *testing.T) {
+	units := []string{"cvv 123 ", "CVV: 1234 ", "安全码是 123 ", `\u5b89\u5168\u7801\uff1a123 `, "cvc2 is 321 ", "x 123 "}
+	cards := []string{"4111111111111111 ", "6222 0212 3456 7890 128 ", "卡号 6222021234567890128 "}
+	pads := []string{"", strings.Repeat("x", 70), strings.Repeat("y ", 150)}
+	for _, u := range units {
+		checkSecurityCodes(t, []byte(strings.Repeat(u, 120)))
+		for _, c := range cards {
+			for _, every := range []int{1, 2, 5, 11, 20, 45} {
+				for _, pad := range pads {
+					var in strings.Builder
+					for i := range 150 {
+						in.WriteString(u)
+						if i%every == every-1 {
+							in.WriteString(pad + c)
+						}
+					}
+					checkSecurityCodes(t, []byte(in.String()))
+				}
+			}
+		}
+	}
+	// Random mixes of keywords long and short, connectors, codes, cards
+	// and filler: searches that start far before or just after where
+	// earlier ones did.
+	parts := []string{"cvv", "card verification", `\u5361\u9a8c\u8bc1\u7801`, "安全码", " ", ": ", strings.Repeat(" ", 20),
+		"123", "4567", "4111111111111111", "6222 0212 3456 7890 128", "x", strings.Repeat("z", 60), strings.Repeat("w", 200)}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		var in []byte
+		for len(in) < 1500 {
+			in = append(in, parts[r.IntN(len(parts))]...)
+		}
+		checkSecurityCodes(t, in)
+	}
 }
 
 // cardNearRef is cardNear as it was first written: forwards, a run at a
@@ -551,14 +668,15 @@ func cardAtRef(b []byte, i int) bool {
 	return false
 }
 
-// checkCardNear holds cardNear, and the remembering (*state).cardNear, to
-// cardNearRef on the searches of codes at every position, as securityCode
-// makes them (the stretch before a keyword, then the one after the code),
-// and on windows of other sizes and steps that overlap, touch, or leave
-// gaps.
+// checkCardNear holds cardLast, cardFirst and the remembering
+// (*state).cardNear to cardNearRef and cardAtRef on the searches of codes
+// at every position, as securityCode makes them (the stretch before a
+// keyword, then the one after the code), and on windows of other sizes
+// and steps that overlap, touch, or leave gaps.
 func checkCardNear(t *testing.T, b []byte) {
 	t.Helper()
-	// next[p] is the first position from p on that starts a card.
+	// next[p] is the first position from p on that starts a card, prev[p]
+	// the last one up to p (-1 for none).
 	next := make([]int, len(b)+1)
 	next[len(b)] = len(b)
 	for p := len(b) - 1; p >= 0; p-- {
@@ -569,6 +687,16 @@ func checkCardNear(t *testing.T, b []byte) {
 		next[p] = next[p+1]
 		if want {
 			next[p] = p
+		}
+	}
+	prev := make([]int, len(b))
+	for p := range b {
+		prev[p] = -1
+		if p > 0 {
+			prev[p] = prev[p-1]
+		}
+		if next[p] == p {
+			prev[p] = p
 		}
 	}
 	type query struct{ from, to int }
@@ -596,8 +724,12 @@ func checkCardNear(t *testing.T, b []byte) {
 		st := state{b: b}
 		for _, q := range qs {
 			want := cardNearRef(b, q.from, q.to)
-			if got := cardNear(b, q.from, q.to); got != want {
-				t.Fatalf("cardNear(%q, %d, %d) = %v, reference %v", b, q.from, q.to, got, want)
+			last := -1
+			if from, to := max(q.from, 0), min(q.to, len(b)); from < to && prev[to-1] >= from {
+				last = prev[to-1]
+			}
+			if got := cardLast(b, q.from, q.to); got != last || (last >= 0) != want {
+				t.Fatalf("cardLast(%q, %d, %d) = %d, reference %d (cardNearRef %v)", b, q.from, q.to, got, last, want)
 			}
 			if from, to := max(q.from, 0), min(q.to, len(b)); from < to {
 				if got, want := cardFirst(b, q.from, q.to), min(next[from], to); got != want {

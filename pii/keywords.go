@@ -117,6 +117,7 @@ func init() {
 		}
 	}
 	buildKwBuckets()
+	buildCVVCands()
 }
 
 func addKeyword(k keyword) {
@@ -440,6 +441,62 @@ func kwSearch(b []byte, p int, w uint64, from, to uint8) *keyword {
 		return matchShort(b, p, w)
 	}
 	return nil
+}
+
+// cvvMatch is the CVV keyword that matchEnding finds at p, nil if it
+// finds none or one of another kind; cvvKeywordBefore asks it after every
+// connector. Only the CVV keywords that end in the byte at p are
+// compared, longest first, and the matching ends there: no keyword of
+// another kind ends in a CVV keyword (TestCVVKeywords), so where a CVV
+// keyword ends at p, the longest keyword matchEnding finds there is that
+// one or a longer CVV keyword.
+func cvvMatch(b []byte, p int) *keyword {
+	if p < 7 || p >= len(b) {
+		if k := matchEnding(b, p); k != nil && k.kind == kwCVV {
+			return k
+		}
+		return nil
+	}
+	w := binary.LittleEndian.Uint64(b[p-7 : p+1])
+	last := lowerTab[b[p]]
+	for i := cvvFirst[last]; i < cvvFirst[int(last)+1]; i++ {
+		c := &cvvCands[i]
+		if (w^c.tail)&c.mask != 0 {
+			continue
+		}
+		q := p + 1 - int(c.n)
+		if c.words != 0 && !kwWordsEqual(b, q, c) {
+			continue
+		}
+		if kwBoundary(b, c.k, q) {
+			return c.k
+		}
+	}
+	return nil
+}
+
+// cvvCands are the CVV keywords as matchEnding's candidates, in buckets
+// by their last byte: those that end in byte c are
+// cvvCands[cvvFirst[c]:cvvFirst[c+1]], longest first.
+var (
+	cvvCands []kwCand
+	cvvFirst [257]uint8
+)
+
+func buildCVVCands() {
+	var by [256][]kwCand
+	for _, c := range kwCands[:kwBucket[kwBuckets]] {
+		if c.k.kind == kwCVV {
+			last := c.k.text[c.n-1]
+			by[last] = append(by[last], c)
+		}
+	}
+	for last := range by {
+		sort.SliceStable(by[last], func(i, j int) bool { return by[last][i].n > by[last][j].n })
+		cvvFirst[last] = uint8(len(cvvCands))
+		cvvCands = append(cvvCands, by[last]...)
+	}
+	cvvFirst[256] = uint8(len(cvvCands))
 }
 
 // kwWordsEqual reports whether the words of c's keyword besides its last

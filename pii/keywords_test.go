@@ -39,6 +39,12 @@ func checkKeywords(t *testing.T, b []byte) {
 		if got := matchEnding(b, p); got != want {
 			t.Fatalf("matchEnding(%q, %d) = %v, trie %v", b, p, got, want)
 		}
+		if want != nil && want.kind != kwCVV {
+			want = nil
+		}
+		if got := cvvMatch(b, p); got != want {
+			t.Fatalf("cvvMatch(%q, %d) = %v, trie %v", b, p, got, want)
+		}
 	}
 	for p := 0; p <= len(b); p++ {
 		if got, want := keywordBefore(b, p), keywordBeforeStraight(b, p); got != want {
@@ -178,5 +184,42 @@ func TestKeywordTables(t *testing.T) {
 				t.Fatalf("kwShortEnd(%#x, %#x) = %v", y, z, got)
 			}
 		}
+	}
+}
+
+// TestCVVKeywords checks what cvvMatch and securityCode rely on: no
+// keyword of another kind ends in a CVV keyword, none is longer than
+// cvvKeywordMax, and cvvCands holds every CVV keyword in the bucket of its
+// last byte, longest first.
+func TestCVVKeywords(t *testing.T) {
+	var cvv []*keyword
+	for i := range kwTrie {
+		if k := kwTrie[i].kw; k != nil && k.kind == kwCVV {
+			cvv = append(cvv, k)
+		}
+	}
+	for _, c := range cvv {
+		if len(c.text) > cvvKeywordMax {
+			t.Fatalf("CVV keyword %q longer than cvvKeywordMax", c.text)
+		}
+		for i := range kwTrie {
+			if k := kwTrie[i].kw; k != nil && k.kind != kwCVV && strings.HasSuffix(k.text, c.text) {
+				t.Fatalf("keyword %q ends in the CVV keyword %q", k.text, c.text)
+			}
+		}
+		last := int(c.text[len(c.text)-1])
+		found := false
+		for i := cvvFirst[last]; i < cvvFirst[last+1]; i++ {
+			found = found || cvvCands[i].k == c
+			if i > cvvFirst[last] && cvvCands[i-1].n < cvvCands[i].n {
+				t.Fatalf("cvvCands: %q after the shorter %q", cvvCands[i].k.text, cvvCands[i-1].k.text)
+			}
+		}
+		if !found {
+			t.Fatalf("CVV keyword %q not in its bucket", c.text)
+		}
+	}
+	if len(cvvCands) != len(cvv) || len(cvv) < 10 {
+		t.Fatalf("%d CVV keywords, %d in cvvCands", len(cvv), len(cvvCands))
 	}
 }

@@ -92,8 +92,10 @@ type state struct {
 	emit func(Finding)
 	// lastEnd is where the last finding ended: nothing may start before it.
 	lastEnd int
-	// [noCardFrom, noCardTo) holds no start of a card number (cardNear).
+	// [noCardFrom, noCardTo) holds no start of a card number, and
+	// cardSeen-1, if cardSeen > 0, starts one (cardNear).
 	noCardFrom, noCardTo int
+	cardSeen             int
 	// grp holds the groups grouped parsed last: a call at the start of
 	// their second group takes them on (parseSeq) instead of parsing
 	// them again.
