@@ -151,7 +151,7 @@ func shapeKey(key uint32) shape {
 // loop would come back to grouped at the next one: the next group is in
 // the run, before st.to, no date, and of a length digitsTo sends here.
 // The groups it passes on the way it judges alone as digitsTo would
-// (aloneInRun). At each start the longest shape that fits the groups and
+// (maybeCode). At each start the longest shape that fits the groups and
 // passes its checks is reported.
 func (st *state) grouped(s, e int) int {
 	b := st.b
@@ -238,7 +238,9 @@ func (st *state) grouped(s, e int) int {
 		if i == 0 && (s == 0 || b[s-1] != ' ' && b[s-1] != '-' || e+1 >= st.to) {
 			return 0
 		}
-		st.aloneInRun(r, s, e)
+		if r.maybeCode(s, e) {
+			st.securityCode(s, e)
+		}
 		end, k = e, 1
 	found:
 		// The loop would resume at end, a separator, and examine the
@@ -272,21 +274,20 @@ func groupStarts(b []byte, s, e int) bool {
 	return true
 }
 
-// aloneInRun judges alone the group b[s:e] of the run r, between two
-// separators, when no grouped form starts there: what digitsTo does
-// with such a run of digits when grouped sends it back (' ' and '-' are
-// no word bytes, and both are among the bytes cvvBefore lets stand
-// before a code). Only three or four digits may be a security code, and
-// only after a CVV keyword. Past the run's first group, cvvKeywordBefore
-// skips the separator before the group, stops at the digit before it
-// (no connector), and looks for a keyword ending there; the last
+// maybeCode reports whether the group b[s:e] of the run r, between two
+// separators, may be a security code when judged alone: what digitsTo
+// does with such a run of digits when grouped sends it back (' ' and
+// '-' are no word bytes, and both are among the bytes cvvBefore lets
+// stand before a code) is securityCode for three or four digits, and
+// nothing else. Past the run's first group, cvvKeywordBefore skips the
+// separator before the group, stops at the digit before it (no
+// connector), and looks for a CVV keyword ending there; the last
 // cvvRunReach bytes of every CVV keyword hold a byte that is neither
 // digit nor separator, so none ends there once the run holds that many
 // bytes before the separator, and securityCode would answer nothing.
-func (st *state) aloneInRun(r *groupRun, s, e int) {
-	if n := e - s; (n == 3 || n == 4) && s-1-r.from < cvvRunReach {
-		st.securityCode(s, e)
-	}
+func (r *groupRun) maybeCode(s, e int) bool {
+	n := e - s
+	return (n == 3 || n == 4) && s-1-r.from < cvvRunReach
 }
 
 // cvvRunReach is how many bytes back from its end every CVV keyword

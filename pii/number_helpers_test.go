@@ -296,14 +296,14 @@ func TestShapesOf(t *testing.T) {
 
 // TestCVVRunReach checks that cvvKeywordBefore finds no keyword at a
 // group of a run once the run holds cvvRunReach bytes before the
-// separator before it (aloneInRun leaves out securityCode there), for
+// separator before it (maybeCode leaves out securityCode there), for
 // every CVV keyword the trie holds, in each case: the run starting at
 // each byte of the keyword's end that a run may hold (digits and
 // separators), then going on in groups.
 func TestCVVRunReach(t *testing.T) {
 	for _, c := range []byte(" -") {
 		if !cvvBefore[c] || isWord(c) {
-			t.Fatalf("%q: aloneInRun takes separators for connectors before a code", c)
+			t.Fatalf("%q: maybeCode takes separators for connectors before a code", c)
 		}
 	}
 	if cvvRunReach > 8 {
