@@ -175,7 +175,7 @@ func (st *state) grouped(s, e int) int {
 			// groups of one length every window is alike, and few
 			// windows are common anywhere, so they are sorted out once
 			// for each and kept.
-			key := uint32(r.key) & windowMask[(r.last-i)&7]
+			key := r.window(i)
 			c := &r.shapes[(key^key>>7^key>>13)%uint32(len(r.shapes))]
 			if c.key != key {
 				c.key, c.shapes = key, shapesOf(key)
@@ -192,7 +192,7 @@ func (st *state) grouped(s, e int) int {
 				if sh == shapeCard && !luhn(d) {
 					continue
 				}
-				end = r.ge[(i+k-1)&7]
+				end = r.ge[(i+k-1)&ring]
 				if sh == shapeResident3X {
 					if end >= len(b) || (b[end] != 'X' && b[end] != 'x') {
 						continue
@@ -246,7 +246,7 @@ func (st *state) grouped(s, e int) int {
 		// The loop would resume at end, a separator, and examine the
 		// digits after it.
 		i += k
-		if !r.over {
+		if !r.over && r.last-i < maxShapeGroups-1 {
 			r.extend(b, i)
 		}
 		if i >= r.last {
@@ -254,7 +254,7 @@ func (st *state) grouped(s, e int) int {
 			// another run, or none.
 			return end
 		}
-		s, e = end+1, r.ge[i&7]
+		s, e = end+1, r.ge[i&ring]
 		if n := e - s; s >= st.to || n > 4 && n != 6 || n == 4 && r.sep == '-' && dateEnd(b, s) > 0 {
 			return end
 		}
@@ -334,19 +334,20 @@ func shapesOf(key uint32) uint32 {
 
 // groupRun is a run of groups joined by one separator, as grouped goes
 // through it a group start at a time. The groups are numbered from the
-// run's first (0), and kept in rings by their number mod 8: those of the
-// window of the start grouped is at (the groups a grouped form starting
-// there may have: at most maxShapeGroups, and at most maxDigits digits), and
-// the group before it. What is kept of a group is counted from the run's
-// start, so moving on to the next start changes nothing kept: the window
-// only grows by the groups it now has room for.
+// run's first (0), and kept in rings by their number mod ring+1: the
+// group before the start grouped is at, and from it on as many as extend
+// parsed ahead. What is kept of a group is counted from the run's start,
+// so moving on to the next start changes nothing kept. The window of a
+// start, the groups a grouped form starting there may have, is the
+// longest run of them up to maxShapeGroups with at most maxDigits digits
+// (window).
 type groupRun struct {
-	ge [8]int // where each group ends
-	cn [8]int // the digits from the run's start to the end of each group (cn[7] starts as 0: group -1)
-	// d holds the digits of the run from the off-th on, past those of
-	// the window: a group's digits are written as two words (see
-	// parseSeq), and moved down when the room left is less than that.
-	d    [64 + 16]byte
+	ge [ring + 1]int // where each group ends
+	cn [ring + 1]int // the digits from the run's start to the end of each group (cn[ring] starts as 0: group -1)
+	// d holds the digits of the run from the off-th on: a group's digits
+	// are written as two words (see parseSeq), and moved down when the
+	// room left is less than that.
+	d    [256 + 16]byte
 	off  int
 	key  uint64 // the group lengths, four bits each, the last group parsed lowest
 	last int    // the number of the last group parsed
@@ -358,9 +359,27 @@ type groupRun struct {
 	shapes [64]struct{ key, shapes uint32 }
 }
 
+// ring is the mask of a group's place in the rings of groupRun; extend
+// parses at most ahead groups past a start, which with the group
+// before it fit in the ring.
+const (
+	ring  = 15
+	ahead = 12
+)
+
 // windowMask keeps, of groupRun.key, the groups of a window of one to
 // maxShapeGroups groups (index one less).
 var windowMask = [8]uint32{0xf, 0xff, 0xfff, 0xffff, 0xfffff}
+
+// window returns the group lengths of the window of group i, packed as
+// seq.key.
+func (r *groupRun) window(i int) uint32 {
+	j := min(r.last, i+maxShapeGroups-1)
+	for lim := r.cn[(i-1)&ring] + maxDigits; r.cn[j&ring] > lim; {
+		j-- // group i alone has at most eleven digits
+	}
+	return uint32(r.key>>(4*(r.last-j)&63)) & windowMask[(j-i)&7]
+}
 
 // start makes b[s:e] the first group of r.
 func (r *groupRun) start(b []byte, s, e int) {
@@ -370,26 +389,24 @@ func (r *groupRun) start(b []byte, s, e int) {
 	} else {
 		copy(r.d[:], b[s:e])
 	}
-	r.cn[7], r.ge[0], r.cn[0], r.off = 0, e, n, 0
+	r.cn[ring], r.ge[0], r.cn[0], r.off = 0, e, n, 0
 	r.key, r.last, r.over, r.sep, r.from = uint64(n), 0, false, b[e], s
 }
 
-// extend parses the groups of the run that the window of group i has
-// room for and are not parsed yet. The last group parsed is at or past
-// i-1.
+// extend parses the groups of the run up to ahead past group i that are
+// not parsed yet. The last group parsed is at or past i-1.
 //
 // It reads a group as parseSeq does, as two words (zeros past the end
 // of b), which give its length and digits.
 func (r *groupRun) extend(b []byte, i int) {
 	last := r.last
-	if r.over || last-i >= maxShapeGroups-1 {
+	if r.over {
 		return
 	}
 	sep, off, key := r.sep, r.off, r.key
-	n := r.cn[last&7]
-	room := maxDigits - (n - r.cn[(i-1)&7])
-	p := r.ge[last&7]
-	for stop := i + maxShapeGroups - 1; last < stop; {
+	n := r.cn[last&ring]
+	p := r.ge[last&ring]
+	for stop := i + ahead; last < stop; {
 		var w0, w1 uint64
 		if uint(p)+17 <= uint(len(b)) {
 			if b[p] != sep {
@@ -415,30 +432,20 @@ func (r *groupRun) extend(b []byte, i int) {
 			r.over = true
 			break
 		}
-		if g > room {
-			break // a start further on has room for it
-		}
-		room -= g
-		if n-off > 32 {
-			// Move the window's digits (at most maxDigits) down, from
-			// at most 32+11 on.
-			w := r.cn[(i-1)&7] - off
-			src := r.d[w : w+32]
-			x0, x1 := binary.LittleEndian.Uint64(src), binary.LittleEndian.Uint64(src[8:])
-			x2, x3 := binary.LittleEndian.Uint64(src[16:]), binary.LittleEndian.Uint64(src[24:])
-			binary.LittleEndian.PutUint64(r.d[:8], x0)
-			binary.LittleEndian.PutUint64(r.d[8:16], x1)
-			binary.LittleEndian.PutUint64(r.d[16:24], x2)
-			binary.LittleEndian.PutUint64(r.d[24:32], x3)
+		if n-off > 256-16 {
+			// Move the digits from group i on (at most ahead groups of
+			// eleven) down.
+			w := r.cn[(i-1)&ring] - off
+			copy(r.d[:], r.d[w:n-off])
 			off += w
 		}
-		// n-off is at most 32: the words fit in d.
-		dst := (*[16]byte)(r.d[(n-off)&63:])
+		// n-off is at most 256-16: the words fit in d.
+		dst := (*[16]byte)(r.d[(n-off)&255:])
 		binary.LittleEndian.PutUint64(dst[:8], w0)
 		binary.LittleEndian.PutUint64(dst[8:], w1)
 		p, n = p+1+g, n+g
 		last++
-		r.ge[last&7], r.cn[last&7] = p, n
+		r.ge[last&ring], r.cn[last&ring] = p, n
 		key = key<<4 | uint64(g)
 	}
 	r.last, r.off, r.key = last, off, key
@@ -460,5 +467,5 @@ func wordsNearEnd(b []byte, i int) (w0, w1 uint64) {
 
 // digits returns the digits of the k groups from group i.
 func (r *groupRun) digits(i, k int) []byte {
-	return r.d[r.cn[(i-1)&7]-r.off : r.cn[(i+k-1)&7]-r.off]
+	return r.d[r.cn[(i-1)&ring]-r.off : r.cn[(i+k-1)&ring]-r.off]
 }
