@@ -174,13 +174,17 @@ func (st *state) grouped(s, e int) int {
 			// The shapes the window's groups can start: in a run of
 			// groups of one length every window is alike, and few
 			// windows are common anywhere, so they are sorted out once
-			// for each and kept.
+			// for each and kept; the last is kept apart, where the
+			// next start most often finds it.
 			key := r.window(i)
-			c := &r.shapes[(key^key>>7^key>>13)%uint32(len(r.shapes))]
-			if c.key != key {
-				c.key, c.shapes = key, shapesOf(key)
+			if key != r.shapes[0].key {
+				c := &r.shapes[1+(key^key>>7^key>>13)%uint32(len(r.shapes)-1)]
+				if c.key != key {
+					c.key, c.shapes = key, shapesOf(key)
+				}
+				r.shapes[0] = *c
 			}
-			for m := c.shapes; m != 0; {
+			for m := r.shapes[0].shapes; m != 0; {
 				// The most groups first.
 				k = (31 - bits.LeadingZeros32(m)) / 4
 				sh := shape(m >> (4 * k) & 15)
@@ -354,8 +358,9 @@ type groupRun struct {
 	over bool   // no group follows the last one in the run
 	sep  byte
 	from int // where the run starts
-	// shapes holds shapesOf(key) for the windows seen last, by a hash
-	// of key (which is never 0).
+	// shapes holds shapesOf(key) for the window looked at last (at 0)
+	// and for the windows seen before, by a hash of key (which is never
+	// 0).
 	shapes [64]struct{ key, shapes uint32 }
 }
 
@@ -467,5 +472,6 @@ func wordsNearEnd(b []byte, i int) (w0, w1 uint64) {
 
 // digits returns the digits of the k groups from group i.
 func (r *groupRun) digits(i, k int) []byte {
-	return r.d[r.cn[(i-1)&ring]-r.off : r.cn[(i+k-1)&ring]-r.off]
+	// Both ends are less than 256 (see extend).
+	return r.d[(r.cn[(i-1)&ring]-r.off)&255 : (r.cn[(i+k-1)&ring]-r.off)&255]
 }
