@@ -413,14 +413,14 @@ func (r *groupRun) extend(b []byte, i int) {
 	p := r.ge[last&ring]
 	for stop := i + ahead; last < stop; {
 		var w0, w1 uint64
-		if uint(p)+17 <= uint(len(b)) {
-			if b[p] != sep {
+		if x := b[p:]; len(x) >= 17 {
+			if x[0] != sep {
 				r.over = true
 				break
 			}
-			w0, w1 = binary.LittleEndian.Uint64(b[p+1:p+9]), binary.LittleEndian.Uint64(b[p+9:p+17])
+			w0, w1 = binary.LittleEndian.Uint64(x[1:9]), binary.LittleEndian.Uint64(x[9:17])
 		} else {
-			if p+1 >= len(b) || b[p] != sep {
+			if len(x) < 2 || x[0] != sep {
 				r.over = true
 				break
 			}
