@@ -216,19 +216,19 @@ func (st *state) grouped(s, e int) int {
 					if prefix > 1 {
 						start = st.plusBefore(s) // "+86 138 ..."
 					}
-					if st.mobile(start, end, true) {
+					if st.mobile(start, end, true, r.keywordBefore(b, start)) {
 						goto found
 					}
 				case shapeCard:
-					if st.cardAfter(d, s, end, true, keywordBefore(b, s)) {
+					if st.cardAfter(d, s, end, true, r.keywordBefore(b, s)) {
 						goto found
 					}
 				case shapeResident:
-					if residentIDDigits(d[:17], d[17]) == residentOK && st.resident(s, end, keywordBefore(b, s)) {
+					if residentIDDigits(d[:17], d[17]) == residentOK && st.resident(s, end, r.keywordBefore(b, s)) {
 						goto found
 					}
 				case shapeResident3X:
-					if residentIDDigits(d, b[end-1]) == residentOK && st.resident(s, end, keywordBefore(b, s)) {
+					if residentIDDigits(d, b[end-1]) == residentOK && st.resident(s, end, r.keywordBefore(b, s)) {
 						return end // past the check character: no group follows
 					}
 				}
@@ -294,13 +294,30 @@ func (r *groupRun) maybeCode(s, e int) bool {
 	return (n == 3 || n == 4) && s-1-r.from < cvvRunReach
 }
 
-// cvvRunReach is how many bytes back from its end every CVV keyword
-// holds a byte that is neither a digit nor a separator (' ' or '-'):
-// 5 for "\u7801".
-var cvvRunReach = func() int {
+// keywordBefore is keywordBefore(b, start) for a number starting at
+// start in the run r. keywordBefore stops at the first digit it meets
+// going back that is no hex digit of a \uXXXX escape; from a group of
+// the run after its first, that is the last digit of the group before,
+// and before it only a keyword ending at the separator or at that digit
+// is looked for. Once the run holds kwRunReach bytes up to the separator
+// no keyword ends there (see runReach), and the answer is known: no
+// keyword, on the same line.
+func (r *groupRun) keywordBefore(b []byte, start int) context {
+	if start-1-r.from >= kwRunReach {
+		return context{sameLine: true}
+	}
+	return keywordBefore(b, start)
+}
+
+// runReach is how many bytes back from its end every keyword of the
+// kinds keep admits, as the trie holds it (plain and JSON-escaped),
+// holds a byte that is neither a digit nor a separator (' ' or '-'): a
+// run of groups holds none of those bytes, so no such keyword ends
+// within the first runReach-1 bytes of a run, counted from its end.
+func runReach(keep func(kwKind) bool) int {
 	reach := 0
 	for _, g := range keywordList {
-		if g.kind != kwCVV {
+		if !keep(g.kind) {
 			continue
 		}
 		for _, w := range g.words {
@@ -317,7 +334,14 @@ var cvvRunReach = func() int {
 		}
 	}
 	return reach
-}()
+}
+
+// cvvRunReach and kwRunReach are runReach for the CVV keywords and for
+// all keywords: 5 for "\u7801" (码).
+var (
+	cvvRunReach = runReach(func(k kwKind) bool { return k == kwCVV })
+	kwRunReach  = runReach(func(kwKind) bool { return true })
+)
 
 // shapesOf returns the shapes that groups of the lengths packed in key
 // (as seq.key, the first group highest; at most maxShapeGroups groups)

@@ -93,7 +93,7 @@ func (st *state) groupedRef(s, e int) int {
 			if prefix > 1 {
 				start = st.plusBefore(s)
 			}
-			if st.mobile(start, end, true) {
+			if st.mobile(start, end, true, keywordBefore(b, start)) {
 				return end
 			}
 		case shapeCard:
@@ -294,29 +294,30 @@ func TestShapesOf(t *testing.T) {
 	rec(nil)
 }
 
-// TestCVVRunReach checks that cvvKeywordBefore finds no keyword at a
-// group of a run once the run holds cvvRunReach bytes before the
-// separator before it (maybeCode leaves out securityCode there), for
-// every CVV keyword the trie holds, in each case: the run starting at
-// each byte of the keyword's end that a run may hold (digits and
+// TestRunReach checks that no keyword is found before a group of a run
+// once the run holds cvvRunReach bytes (by cvvKeywordBefore: maybeCode
+// leaves out securityCode there) or kwRunReach bytes (by keywordBefore:
+// groupRun.keywordBefore answers at once) before the separator before
+// it, for every keyword the trie holds, in each case: the run starting
+// at each byte of the keyword's end that a run may hold (digits and
 // separators), then going on in groups.
-func TestCVVRunReach(t *testing.T) {
+func TestRunReach(t *testing.T) {
 	for _, c := range []byte(" -") {
 		if !cvvBefore[c] || isWord(c) {
 			t.Fatalf("%q: maybeCode takes separators for connectors before a code", c)
 		}
 	}
-	if cvvRunReach > 8 {
-		t.Fatalf("cvvRunReach = %d: a CVV keyword ends in many digits", cvvRunReach)
+	if cvvRunReach > 8 || kwRunReach > 8 {
+		t.Fatalf("cvvRunReach = %d, kwRunReach = %d: a keyword ends in many digits", cvvRunReach, kwRunReach)
 	}
 	var texts []string
 	for _, nd := range kwTrie {
-		if nd.kw != nil && nd.kw.kind == kwCVV {
+		if nd.kw != nil {
 			texts = append(texts, nd.kw.text, strings.ToUpper(nd.kw.text))
 		}
 	}
 	if len(texts) == 0 {
-		t.Fatal("no CVV keyword in the trie")
+		t.Fatal("no keyword in the trie")
 	}
 	inRun := func(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }
 	for _, kw := range texts {
@@ -324,11 +325,17 @@ func TestCVVRunReach(t *testing.T) {
 			b := []byte(kw + sep + "12" + sep + "345" + sep + "6789 x")
 			for from := len(kw); from >= 0 && (from == len(kw) || inRun(kw[from])); from-- {
 				for s := len(kw) + 1; s < len(b)-2; s++ {
-					if b[s-1] != sep[0] || s-1-from < cvvRunReach {
+					if b[s-1] != sep[0] {
 						continue
 					}
-					if k, _ := cvvKeywordBefore(b, s); k != nil {
-						t.Fatalf("cvvKeywordBefore(%q, %d) = %q, %d bytes into a run from %d", b, s, k.text, s-1-from, from)
+					if s-1-from >= cvvRunReach {
+						if k, _ := cvvKeywordBefore(b, s); k != nil {
+							t.Fatalf("cvvKeywordBefore(%q, %d) = %q, %d bytes into a run from %d", b, s, k.text, s-1-from, from)
+						}
+					}
+					r := groupRun{from: from}
+					if got, want := r.keywordBefore(b, s), keywordBefore(b, s); got != want {
+						t.Fatalf("keywordBefore(%q, %d) in a run from %d = %+v, keywordBefore %+v", b, s, from, got, want)
 					}
 				}
 			}
