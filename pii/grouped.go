@@ -435,6 +435,7 @@ func (r *groupRun) extend(b []byte, i int) {
 	sep, off, key := r.sep, r.off, r.key
 	n := r.cn[last&ring]
 	p := r.ge[last&ring]
+	gp := 0 // the length of the group before
 	for stop := i + ahead; last < stop; {
 		var w0, w1 uint64
 		if x := b[p:]; len(x) >= 17 {
@@ -472,7 +473,16 @@ func (r *groupRun) extend(b []byte, i int) {
 		dst := (*[16]byte)(r.d[(n-off)&255:])
 		binary.LittleEndian.PutUint64(dst[:8], w0)
 		binary.LittleEndian.PutUint64(dst[8:], w1)
-		p, n = p+1+g, n+g
+		// The next group starts after this one. Where this one is as long
+		// as the one before, as in most runs, p is moved by that length:
+		// the processor predicts the test, and reads the next group
+		// without waiting for this one's length to be found.
+		if g == gp {
+			p += 1 + gp
+		} else {
+			p, gp = p+1+g, g
+		}
+		n += g
 		last++
 		r.ge[last&ring], r.cn[last&ring] = p, n
 		key = key<<4 | uint64(g)
