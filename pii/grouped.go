@@ -375,7 +375,7 @@ type groupRun struct {
 	// d holds the digits of the run from the off-th on: a group's digits
 	// are written as two words (see parseSeq), and moved down when the
 	// room left is less than that.
-	d    [256 + 16]byte
+	d    [1024 + 16]byte
 	off  int
 	key  uint64 // the group lengths, four bits each, the last group parsed lowest
 	last int    // the number of the last group parsed
@@ -462,15 +462,15 @@ func (r *groupRun) extend(b []byte, i int) {
 			r.over = true
 			break
 		}
-		if n-off > 256-16 {
+		if n-off > 1024-16 {
 			// Move the digits from group i on (at most ahead groups of
 			// eleven) down.
 			w := r.cn[(i-1)&ring] - off
 			copy(r.d[:], r.d[w:n-off])
 			off += w
 		}
-		// n-off is at most 256-16: the words fit in d.
-		dst := (*[16]byte)(r.d[(n-off)&255:])
+		// n-off is at most 1024-16: the words fit in d.
+		dst := (*[16]byte)(r.d[(n-off)&1023:])
 		binary.LittleEndian.PutUint64(dst[:8], w0)
 		binary.LittleEndian.PutUint64(dst[8:], w1)
 		// The next group starts after this one. Where this one is as long
@@ -506,6 +506,6 @@ func wordsNearEnd(b []byte, i int) (w0, w1 uint64) {
 
 // digits returns the digits of the k groups from group i.
 func (r *groupRun) digits(i, k int) []byte {
-	// Both ends are less than 256 (see extend).
-	return r.d[(r.cn[(i-1)&ring]-r.off)&255 : (r.cn[(i+k-1)&ring]-r.off)&255]
+	// Both ends are less than 1024 (see extend).
+	return r.d[(r.cn[(i-1)&ring]-r.off)&1023 : (r.cn[(i+k-1)&ring]-r.off)&1023]
 }
