@@ -250,7 +250,11 @@ func (st *state) grouped(s, e int) int {
 		// The loop would resume at end, a separator, and examine the
 		// digits after it.
 		i += k
-		if !r.over && r.last-i < maxShapeGroups-1 {
+		if !r.over && r.last-i < ahead-maxShapeGroups+1 {
+			// Parsed while the groups of the window are still a few
+			// starts ahead: read back from d (by luhn) just after they
+			// were written, the words of several groups would make the
+			// reads wait for the writes.
 			r.extend(b, i)
 		}
 		if i >= r.last {
