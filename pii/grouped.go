@@ -120,8 +120,8 @@ func shapeOf(gl []uint8) shape {
 const maxShapeGroups = 5
 
 // shapeKey classifies group lengths packed four bits each, the first
-// group highest, as seq.key holds them. A group is never empty, so the
-// packing tells the number of groups too.
+// group highest, as groupRun.window returns them. A group is never
+// empty, so the packing tells the number of groups too.
 func shapeKey(key uint32) shape {
 	switch key {
 	case 0x344, 0x2344, 0x4344, 0x2b, 0x4b: // 3-4-4, 2-3-4-4, 4-3-4-4, 2-11, 4-11
@@ -348,7 +348,7 @@ var (
 )
 
 // shapesOf returns the shapes that groups of the lengths packed in key
-// (as seq.key, the first group highest; at most maxShapeGroups groups)
+// (as shapeKey takes them; at most maxShapeGroups groups)
 // can start: the shape of the first k groups in bits 4k to 4k+3, for k
 // from 2 on. There are none unless the second group fits the first.
 func shapesOf(key uint32) uint32 {
@@ -405,7 +405,7 @@ const (
 var windowMask = [8]uint32{0xf, 0xff, 0xfff, 0xffff, 0xfffff}
 
 // window returns the group lengths of the window of group i, packed as
-// seq.key.
+// shapeKey takes them.
 func (r *groupRun) window(i int) uint32 {
 	j := min(r.last, i+maxShapeGroups-1)
 	for lim := r.cn[(i-1)&ring] + maxDigits; r.cn[j&ring] > lim; {
