@@ -166,7 +166,14 @@ func TestLoopsCorpus(t *testing.T) {
 		"\\u5361\\u53f713800138000\\u2024-05-19 ", "2024-05-19 09:12:31.889 ", "\\\\u1234 \\u12345 ", "x_1:2:3 ab::1 ",
 		// Security codes after connectors that reach back over a block's
 		// start (the unit's length is odd: every alignment comes).
-		"4111111111111111 cvv: 123, cvc2 = \"4567\" exec-595] 1234 ;"} {
+		"4111111111111111 cvv: 123, cvc2 = \"4567\" exec-595] 1234 ;",
+		// Runs of groups that grouped goes through, with the starts
+		// where the loop would come back in between.
+		"6222 0212 3456 7890 128 1234-5678-9012-3456 86 138 0013 8000 ",
+		"\u5b89\u5168\u7801 1234 5678 9012 3456 7890 123 cvv2 4567 ",
+		"110105 19900307 002X 0212 3456 2024-05-19 1234 12 34 567 ",
+		"4111-1111-1111-1111-5 0086 138 0013 8000 138 0013 8000 1 ",
+		"4111 1111 1111 1111 cvv 123 4567 cvc2 1234-5678 \u7801 1234 5678 9012 ;"} {
 		inputs = append(inputs, bytes.Repeat([]byte(unit), 4096/len(unit)+1))
 	}
 	r := rand.New(rand.NewPCG(7, 8))

@@ -108,14 +108,16 @@ func (st *state) digitsTo(s, e int) int {
 func (st *state) classify(d []byte, start, end int, grouped bool) bool {
 	switch n := len(d); n {
 	case 11:
-		return validSegment(d) && st.mobile(start, end, grouped)
+		return validSegment(d) && st.mobile(start, end, grouped, keywordBefore(st.b, start))
 	case 13:
 		if d[0] == '8' && d[1] == '6' && validSegment(d[2:]) {
-			return st.mobile(st.plusBefore(start), end, grouped)
+			start = st.plusBefore(start)
+			return st.mobile(start, end, grouped, keywordBefore(st.b, start))
 		}
 	case 15:
 		if d[0] == '0' && d[1] == '0' && d[2] == '8' && d[3] == '6' && validSegment(d[4:]) {
-			return st.mobile(st.plusBefore(start), end, grouped)
+			start = st.plusBefore(start)
+			return st.mobile(start, end, grouped, keywordBefore(st.b, start))
 		}
 		if validLegacyID(d) {
 			if ctx := keywordBefore(st.b, start); ctx.kind() == kwResident {
@@ -185,10 +187,9 @@ func (st *state) plusBefore(start int) int {
 	return start
 }
 
-// mobile reports a mobile number unless the words before it say it is an
-// order number, a trace id or a timestamp.
-func (st *state) mobile(start, end int, grouped bool) bool {
-	ctx := keywordBefore(st.b, start)
+// mobile reports a mobile number unless the words before it, ctx, say it
+// is an order number, a trace id or a timestamp.
+func (st *state) mobile(start, end int, grouped bool, ctx context) bool {
 	k := ctx.kind()
 	if k.negative() {
 		return false

@@ -3,6 +3,7 @@ package pii
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,6 +37,106 @@ func parseSeqRef(q *seq, b []byte, s, e int) {
 		p += 1 + g
 		q.gl[q.ng], q.ge[q.ng] = uint8(g), p
 		q.ng++
+	}
+}
+
+// groupedRef is grouped as first written: one group start, its groups
+// parsed afresh (parseSeq), the shapes tried from the most groups down
+// (shapeOfRef), and card's own tests. It returns 0 when no grouped form
+// starts at b[s:e].
+func (st *state) groupedRef(s, e int) int {
+	b := st.b
+	if s > 0 && isWord(b[s-1]) && !escapedAt(b, s-1) {
+		return 0
+	}
+	switch e - s {
+	case 2:
+		if b[s] != '8' || b[s+1] != '6' {
+			return 0
+		}
+	case 3:
+		if b[s] != '1' {
+			return 0
+		}
+	}
+	var q seq
+	parseSeq(&q, b, s, e)
+	if q.ng < 2 || !secondGroupFits(e-s, int(q.gl[1])) {
+		return 0
+	}
+	for k := min(q.ng, maxShapeGroups); k >= 2; k-- {
+		sh := shapeOfRef(q.gl[:k])
+		if sh == shapeNone {
+			continue
+		}
+		end, nd := q.ge[k-1], 0
+		for _, g := range q.gl[:k] {
+			nd += int(g)
+		}
+		d := q.d[:nd]
+		if sh == shapeResident3X {
+			if end >= len(b) || (b[end] != 'X' && b[end] != 'x') {
+				continue
+			}
+			end++
+		}
+		if joinedRight(b, end) || st.partOfEmail(end) {
+			continue
+		}
+		switch sh {
+		case shapeMobile:
+			prefix := mobileDigits(d)
+			if prefix == 0 {
+				continue
+			}
+			start := s
+			if prefix > 1 {
+				start = st.plusBefore(s)
+			}
+			if st.mobile(start, end, true, keywordBefore(b, start)) {
+				return end
+			}
+		case shapeCard:
+			if st.card(d, s, end, true) {
+				return end
+			}
+		case shapeResident:
+			if residentIDDigits(d[:17], d[17]) == residentOK && st.resident(s, end, keywordBefore(b, s)) {
+				return end
+			}
+		case shapeResident3X:
+			if residentIDDigits(d, b[end-1]) == residentOK && st.resident(s, end, keywordBefore(b, s)) {
+				return end
+			}
+		}
+	}
+	return 0
+}
+
+// checkGrouped holds grouped at one group start (st.to 0: it goes on to
+// no other) to groupedRef, at every start of b that digitsTo sends to
+// grouped, after findings that end at several places before it.
+func checkGrouped(t *testing.T, b []byte) {
+	t.Helper()
+	for s := range b {
+		if !isDigit(b[s]) || s > 0 && isDigit(b[s-1]) {
+			continue
+		}
+		e := digitsEndRef(b, s, maxDigits+1)
+		if n := e - s; n > 4 && n != 6 || e+1 >= len(b) || b[e] != ' ' && b[e] != '-' || !isDigit(b[e+1]) {
+			continue
+		}
+		for _, last := range []int{0, s - 1, s, s + 1, e + 2} {
+			if last < 0 {
+				continue
+			}
+			var got, want []Finding
+			st := state{b: b, s: defaultScanner, lastEnd: last, emit: func(f Finding) { got = append(got, f) }}
+			ref := state{b: b, s: defaultScanner, lastEnd: last, emit: func(f Finding) { want = append(want, f) }}
+			if r, wantR := st.grouped(s, e), ref.groupedRef(s, e); r != wantR || !slices.Equal(got, want) {
+				t.Fatalf("grouped(%q, %d, %d) after %d = %d, %v, reference %d, %v", b, s, e, last, r, got, wantR, want)
+			}
+		}
 	}
 }
 
@@ -93,9 +194,8 @@ func shapeOfRef(gl []uint8) shape {
 	return shapeNone
 }
 
-// checkNumberHelpers holds escapeEnd, backslashBefore and parseSeq (with
-// the groups' digit counts and shape key it adds) to their references at
-// every position of b.
+// checkNumberHelpers holds escapeEnd, backslashBefore, parseSeq and
+// grouped to their references at every position of b.
 func checkNumberHelpers(t *testing.T, b []byte) {
 	t.Helper()
 	for s := 0; s <= len(b); s++ {
@@ -126,31 +226,8 @@ func checkNumberHelpers(t *testing.T, b []byte) {
 		if q.n != r.n || q.ng != r.ng || string(q.d[:q.n]) != string(r.d[:r.n]) || q.gl != r.gl || q.ge != r.ge {
 			t.Fatalf("parseSeq(%q, %d, %d) = %+v, reference %+v", b, s, e, q, r)
 		}
-		if q.ng >= 2 && q.ge[1]+1 < len(b) {
-			// The groups from the second group on, parsed afresh and
-			// taken on from q (which leaves what lies past q.ng as it was).
-			s2, e2 := q.ge[0]+1, q.ge[1]
-			var f seq
-			parseSeq(&f, b, s2, e2)
-			parseSeq(&q, b, s2, e2)
-			ng := f.ng
-			if q.n != f.n || q.ng != ng || string(q.d[:q.n]) != string(f.d[:f.n]) || string(q.gl[:ng]) != string(f.gl[:ng]) ||
-				!slices.Equal(q.ge[:ng], f.ge[:ng]) || string(q.gn[:ng]) != string(f.gn[:ng]) || q.key != f.key {
-				t.Fatalf("parseSeq(%q, %d, %d) after the group before = %+v, afresh %+v", b, s2, e2, q, f)
-			}
-			parseSeq(&q, b, s, e)
-		}
-		n := 0
-		for k := range q.ng {
-			n += int(q.gl[k])
-			if int(q.gn[k]) != n {
-				t.Fatalf("parseSeq(%q, %d, %d): gn %v, lengths %v", b, s, e, q.gn, q.gl)
-			}
-			if got, want := shapeKey(q.key>>(4*(q.ng-1-k))), shapeOfRef(q.gl[:k+1]); got != want {
-				t.Fatalf("parseSeq(%q, %d, %d): key %#x gives shape %d for %v, reference %d", b, s, e, q.key, got, q.gl[:k+1], want)
-			}
-		}
 	}
+	checkGrouped(t, b)
 }
 
 // TestShapeOf holds shapeOf to shapeOfRef on every list of up to four
@@ -184,6 +261,88 @@ func TestShapeOf(t *testing.T) {
 	}
 }
 
+// TestShapesOf holds shapesOf to shapeOfRef for every list of one to
+// maxShapeGroups group lengths from 1 to 15.
+func TestShapesOf(t *testing.T) {
+	var rec func(gl []uint8)
+	rec = func(gl []uint8) {
+		key := uint32(0)
+		for _, g := range gl {
+			key = key<<4 | uint32(g)
+		}
+		fits := len(gl) >= 2 && secondGroupFits(int(gl[0]), int(gl[1]))
+		m := shapesOf(key)
+		for k := 2; k <= len(gl); k++ {
+			want := shapeNone
+			if fits {
+				want = shapeOfRef(gl[:k])
+			}
+			if got := shape(m >> (4 * k) & 15); got != want {
+				t.Fatalf("shapesOf(%#x) = %#x: %d groups %d, reference %d", key, m, k, got, want)
+			}
+		}
+		if m>>(4*(len(gl)+1)) != 0 || m&0xff != 0 {
+			t.Fatalf("shapesOf(%#x) = %#x: shapes of no window", key, m)
+		}
+		if len(gl) == maxShapeGroups {
+			return
+		}
+		for g := uint8(1); g <= 15; g++ {
+			rec(append(gl, g))
+		}
+	}
+	rec(nil)
+}
+
+// TestRunReach checks that no keyword is found before a group of a run
+// once the run holds cvvRunReach bytes (by cvvKeywordBefore: maybeCode
+// leaves out securityCode there) or kwRunReach bytes (by keywordBefore:
+// groupRun.keywordBefore answers at once) before the separator before
+// it, for every keyword the trie holds, in each case: the run starting
+// at each byte of the keyword's end that a run may hold (digits and
+// separators), then going on in groups.
+func TestRunReach(t *testing.T) {
+	for _, c := range []byte(" -") {
+		if !cvvBefore[c] || isWord(c) {
+			t.Fatalf("%q: maybeCode takes separators for connectors before a code", c)
+		}
+	}
+	if cvvRunReach > 8 || kwRunReach > 8 {
+		t.Fatalf("cvvRunReach = %d, kwRunReach = %d: a keyword ends in many digits", cvvRunReach, kwRunReach)
+	}
+	var texts []string
+	for _, nd := range kwTrie {
+		if nd.kw != nil {
+			texts = append(texts, nd.kw.text, strings.ToUpper(nd.kw.text))
+		}
+	}
+	if len(texts) == 0 {
+		t.Fatal("no keyword in the trie")
+	}
+	inRun := func(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }
+	for _, kw := range texts {
+		for _, sep := range []string{" ", "-"} {
+			b := []byte(kw + sep + "12" + sep + "345" + sep + "6789 x")
+			for from := len(kw); from >= 0 && (from == len(kw) || inRun(kw[from])); from-- {
+				for s := len(kw) + 1; s < len(b)-2; s++ {
+					if b[s-1] != sep[0] {
+						continue
+					}
+					if s-1-from >= cvvRunReach {
+						if k, _ := cvvKeywordBefore(b, s); k != nil {
+							t.Fatalf("cvvKeywordBefore(%q, %d) = %q, %d bytes into a run from %d", b, s, k.text, s-1-from, from)
+						}
+					}
+					r := groupRun{from: from}
+					if got, want := r.keywordBefore(b, s), keywordBefore(b, s); got != want {
+						t.Fatalf("keywordBefore(%q, %d) in a run from %d = %+v, keywordBefore %+v", b, s, from, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestNumberHelpersShort runs checkNumberHelpers on grouped numbers and
 // escapes cut short at every length, alone and between other bytes.
 func TestNumberHelpersShort(t *testing.T) {
@@ -192,6 +351,10 @@ func TestNumberHelpersShort(t *testing.T) {
 		"6222-0212-3456-7890-1", "4111 1111 1111 1111 1111 1111", "110105 19900307 002X", "110105 19900307 0021",
 		"6222 021234 56789", "1 2 3 4 5 6 7 8 9", "12345678 123456789012 1", "\\u53f713800138000", "\\\\u53f7138",
 		"ab\\n13800138000", "\\u00a0\\u53f7 6222 0212", "x\\\\\\u1234 5678",
+		"6222 0212 3456 7890 1280 6222 0212 3456 7890 128", "86 138 0013 8000 0086 138 0013 8000", "+86-138-0013-8000-1",
+		"110105 19900307 002X 110105 19900307 0021", "4111 111111 11111 4111 1111 1111 1111", "12 34 56 78 90 12 34",
+		"2024-05-19 1234-2024-05-19", "cvv 1234 5678 9012 3456 123", "3782 822463 10005 3782 822463 1000",
+		"6222 0212 3456 7890 128@x.cn", "6222 0212 3456 7890x", "6222 0212 3456 7890.1",
 	} {
 		for n := 0; n <= len(s); n++ {
 			checkNumberHelpers(t, []byte(s[:n]))

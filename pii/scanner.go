@@ -96,10 +96,12 @@ type state struct {
 	// cardSeen-1, if cardSeen > 0, starts one (cardNear).
 	noCardFrom, noCardTo int
 	cardSeen             int
-	// grp holds the groups grouped parsed last: a call at the start of
-	// their second group takes them on (parseSeq) instead of parsing
-	// them again.
-	grp seq
+	// grp is the run of groups grouped goes through.
+	grp groupRun
+	// to is the end of the range the loop examines: grouped goes on to
+	// the next group start only before it. The reference loop leaves it
+	// 0, and so examines each group start on its own.
+	to int
 }
 
 const (
@@ -136,6 +138,7 @@ func (st *state) run(i, to int) int {
 // event to the next but the set of those left.
 func (st *state) runWords(i, to int) int {
 	full := st.b
+	st.to = to
 	b := full[:to]
 	zero, at, lo, h := kZero, kAt, kLo7, kHi
 	trig, dig := kTrig, kDigit
