@@ -21,24 +21,42 @@ type seq struct {
 	n  int
 	gl [maxGroups]uint8
 	ge [maxGroups]int
+	gn [maxGroups]uint8 // digits up to the end of each group
 	ng int
+	// key holds the group lengths four bits each, the first group
+	// highest (shapeKey); a first group of 15 digits or more counts as
+	// 15, which no shape has.
+	key uint32
 }
 
 // parseSeq collects into q the groups that follow the first group b[s:e].
 // Where sixteen bytes follow a separator it reads them as two words, which
 // give both the group's length and its digits; near the end of b it goes
 // a byte at a time.
+//
+// q holds what an earlier call left in it for b, or nothing. When b[s:e]
+// is the second group of the groups q holds, those are taken on: moved
+// down a place, and the parse goes on where it stopped, now that the
+// first group's digits no longer count against maxDigits nor the group
+// against maxGroups. A number written in groups is so parsed once, not
+// once for each of its groups where no grouped form starts.
 func parseSeq(q *seq, b []byte, s, e int) {
 	// The loop keeps its state in locals: through q, every field would be
 	// stored and reloaded around each store into q.d.
-	n := e - s
-	if n <= 8 && s+8 <= len(b) {
-		binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
+	var n, ng, p int
+	var key uint32
+	if q.ng >= 2 && s == q.ge[0]+1 && e == q.ge[1] {
+		n, ng, p, key = q.dropFirst()
 	} else {
-		n = copy(q.d[:maxDigits], b[s:e])
+		n = e - s
+		if n <= 8 && s+8 <= len(b) {
+			binary.LittleEndian.PutUint64(q.d[:8], binary.LittleEndian.Uint64(b[s:s+8]))
+		} else {
+			n = copy(q.d[:maxDigits], b[s:e])
+		}
+		q.gl[0], q.ge[0], q.gn[0] = uint8(e-s), e, uint8(n)
+		ng, p, key = 1, e, uint32(min(e-s, 15))
 	}
-	q.gl[0], q.ge[0] = uint8(e-s), e
-	ng, p := 1, e
 	sep := b[e]
 	for ng < maxGroups && p+1 < len(b) && b[p] == sep && isDigit(b[p+1]) {
 		var g int
@@ -67,10 +85,34 @@ func parseSeq(q *seq, b []byte, s, e int) {
 		}
 		n += g
 		p += 1 + g
-		q.gl[ng], q.ge[ng] = uint8(g), p
+		q.gl[ng], q.ge[ng], q.gn[ng] = uint8(g), p, uint8(n)
+		key = key<<4 | uint32(g)
 		ng++
 	}
-	q.n, q.ng = n, ng
+	q.n, q.ng, q.key = n, ng, key
+}
+
+// dropFirst moves the groups of q after the first down a place and
+// returns the digits, groups, end and key of those left, for parseSeq to
+// go on from (a function of its own, so that parseSeq's loop keeps its
+// registers).
+func (q *seq) dropFirst() (n, ng, p int, key uint32) {
+	g0 := int(q.gn[0])
+	// n is at most maxDigits, so the 24 bytes from g0 hold the digits
+	// left; g0&15 is g0 (a first group has at most 11 digits).
+	src := (*[24]byte)(q.d[g0&15:])
+	w0, w1, w2 := binary.LittleEndian.Uint64(src[:8]), binary.LittleEndian.Uint64(src[8:16]), binary.LittleEndian.Uint64(src[16:])
+	binary.LittleEndian.PutUint64(q.d[:8], w0)
+	binary.LittleEndian.PutUint64(q.d[8:16], w1)
+	binary.LittleEndian.PutUint64(q.d[16:24], w2)
+	// All places are moved, without a loop: what lies past ng is never
+	// read.
+	gl, ge, gn, d0 := &q.gl, &q.ge, &q.gn, uint8(g0)
+	gl[0], gl[1], gl[2], gl[3], gl[4] = gl[1], gl[2], gl[3], gl[4], gl[5]
+	ge[0], ge[1], ge[2], ge[3], ge[4] = ge[1], ge[2], ge[3], ge[4], ge[5]
+	gn[0], gn[1], gn[2], gn[3], gn[4] = gn[1]-d0, gn[2]-d0, gn[3]-d0, gn[4]-d0, gn[5]-d0
+	ng = q.ng - 1
+	return q.n - g0, ng, ge[(ng-1)&7%maxGroups], q.key & (1<<(4*ng) - 1)
 }
 
 // secondGroupFits reports whether a grouped form can start with a group
@@ -120,8 +162,8 @@ func shapeOf(gl []uint8) shape {
 const maxShapeGroups = 5
 
 // shapeKey classifies group lengths packed four bits each, the first
-// group highest, as groupRun.window returns them. A group is never
-// empty, so the packing tells the number of groups too.
+// group highest, as seq.key holds them and groupRun.window returns them.
+// A group is never empty, so the packing tells the number of groups too.
 func shapeKey(key uint32) shape {
 	switch key {
 	case 0x344, 0x2344, 0x4344, 0x2b, 0x4b: // 3-4-4, 2-3-4-4, 4-3-4-4, 2-11, 4-11
@@ -139,35 +181,117 @@ func shapeKey(key uint32) shape {
 	return shapeNone
 }
 
-// grouped tries the grouped forms at each group start of the run of
-// groups that begins with the group b[s:e], and returns where the loop
-// resumes, or 0 when no grouped form matched at b[s:e] and that group is
-// to be judged alone.
+// grouped tries the grouped forms starting with the group b[s:e], and
+// returns where the loop resumes, or 0 when no grouped form matched and
+// the group is to be judged alone.
 //
-// It goes on from group to group itself, doing at each what the loop
-// would do there: a number written in groups ("6222 0212 3456 7890 ...")
-// is so parsed once, not once for each of its group starts, and the loop
-// does not come back between them. It goes on past a group only when the
-// loop would come back to grouped at the next one: the next group is in
-// the run, before st.to, no date, and of a length digitsTo sends here.
-// The groups it passes on the way it judges alone as digitsTo would
-// (maybeCode). At each start the longest shape that fits the groups and
-// passes its checks is reported.
+// Most groups in text start a number or nothing, and are tried here
+// alone, their groups parsed into st.grp (parseSeq), which costs fewer
+// instructions than setting up a walk. Only when nothing starts at b[s:e]
+// and the loop would come back to grouped at the next group does walk go
+// on through the run ("6222 0212 3456 ...").
 func (st *state) grouped(s, e int) int {
 	b := st.b
-	if s > 0 && isWord(b[s-1]) && !escapedAt(b, s-1) || !groupStarts(b, s, e) { // joinedLeft, without the call
+	if s > 0 && isWord(b[s-1]) && !escapedAt(b, s-1) { // joinedLeft, without the call
 		return 0
 	}
-	// The caller, and the step below, have seen a separator and a digit
-	// after the group: the window of groups from it is parsed whatever
-	// the next group's length. One longer than 11 digits ends the run,
-	// and no first group fits a lone one.
-	r := &st.grp
+	// groupStarts, written out: joined to the test above, it costs every
+	// call a few instructions.
+	switch e - s {
+	case 2:
+		if b[s] != '8' || b[s+1] != '6' {
+			return 0
+		}
+	case 3:
+		if b[s] != '1' {
+			return 0
+		}
+	}
+	// The caller has seen a digit after the separator, so the second
+	// group is parsed whatever its length: one longer than 11 digits
+	// ends the sequence, and no first group fits a lone one.
+	// When no grouped form started at the group before, the loop comes
+	// here next, and parseSeq takes on the groups parsed for it.
+	q := &st.grp
+	parseSeq(q, b, s, e)
+	if q.ng < 2 {
+		return 0
+	}
+	if secondGroupFits(e-s, int(q.gl[1])) {
+		for k := min(q.ng, maxShapeGroups); k >= 2; k-- {
+			sh := shapeKey(q.key >> (4 * (q.ng - k)))
+			if sh == shapeNone {
+				continue
+			}
+			end := q.ge[k-1]
+			d := q.d[:q.gn[k-1]]
+			if sh == shapeResident3X {
+				if end >= len(b) || (b[end] != 'X' && b[end] != 'x') {
+					continue
+				}
+				end++
+			}
+			if joinedRight(b, end) || st.partOfEmail(end) {
+				continue
+			}
+			switch sh {
+			case shapeMobile:
+				prefix := mobileDigits(d)
+				if prefix == 0 {
+					continue
+				}
+				start := s
+				if prefix > 1 {
+					start = st.plusBefore(s) // "+86 138 ..."
+				}
+				if st.mobile(start, end, true) {
+					return end
+				}
+			case shapeCard:
+				if st.card(d, s, end, true) {
+					return end
+				}
+			case shapeResident:
+				if residentIDDigits(d[:17], d[17]) == residentOK && st.resident(s, end, keywordBefore(b, s)) {
+					return end
+				}
+			case shapeResident3X:
+				if residentIDDigits(d, b[end-1]) == residentOK && st.resident(s, end, keywordBefore(b, s)) {
+					return end
+				}
+			}
+		}
+	}
+	// Nothing starts here. The group is left to digitsTo, as on most
+	// calls, unless walk has a start to go on to: one that follows a
+	// separator (as b[s:e] must too, for a run), before st.to (never so
+	// in the reference loop), where the loop would come back to grouped
+	// (walk makes the rest of that test), with a group after it.
+	if n := q.gl[1]; q.ng < 3 || n > 4 && n != 6 || s == 0 || b[s-1] != ' ' && b[s-1] != '-' || e+1 >= st.to {
+		return 0
+	}
+	return st.walk(s, e)
+}
+
+// walk goes on through the run of groups that begins with the group
+// b[s:e], where no grouped form starts, from group start to group start,
+// doing at each what the loop would do there, and returns where the loop
+// resumes. A number written in groups ("6222 0212 3456 7890 ...") is so
+// parsed once, not once for each of its group starts, and the loop does
+// not come back between them. It goes on past a group only when the
+// loop would come back to grouped at the next one: the next group is in
+// the run, before st.to, no date, and of a length digitsTo sends here.
+// The groups it passes on the way, b[s:e] first, it judges alone as
+// digitsTo would (maybeCode). At each start the longest shape that fits
+// the groups and passes its checks is reported.
+func (st *state) walk(s, e int) int {
+	b := st.b
+	r := &st.groups
 	r.start(b, s, e)
 	r.extend(b, 0)
 	for i := 0; ; {
 		end, k := 0, 0
-		if i > 0 && !groupStarts(b, s, e) {
+		if i == 0 || !groupStarts(b, s, e) {
 			goto alone
 		}
 		{
@@ -216,7 +340,7 @@ func (st *state) grouped(s, e int) int {
 					if prefix > 1 {
 						start = st.plusBefore(s) // "+86 138 ..."
 					}
-					if st.mobile(start, end, true, r.keywordBefore(b, start)) {
+					if st.mobile(start, end, true) {
 						goto found
 					}
 				case shapeCard:
@@ -235,13 +359,6 @@ func (st *state) grouped(s, e int) int {
 			}
 		}
 	alone:
-		// A group is judged alone here only to go on past it: the
-		// first one is left to digitsTo, unless it follows a separator
-		// and the next start is before st.to (never in the reference
-		// loop).
-		if i == 0 && (s == 0 || b[s-1] != ' ' && b[s-1] != '-' || e+1 >= st.to) {
-			return 0
-		}
 		if r.maybeCode(s, e) {
 			st.securityCode(s, e)
 		}

@@ -108,16 +108,14 @@ func (st *state) digitsTo(s, e int) int {
 func (st *state) classify(d []byte, start, end int, grouped bool) bool {
 	switch n := len(d); n {
 	case 11:
-		return validSegment(d) && st.mobile(start, end, grouped, keywordBefore(st.b, start))
+		return validSegment(d) && st.mobile(start, end, grouped)
 	case 13:
 		if d[0] == '8' && d[1] == '6' && validSegment(d[2:]) {
-			start = st.plusBefore(start)
-			return st.mobile(start, end, grouped, keywordBefore(st.b, start))
+			return st.mobile(st.plusBefore(start), end, grouped)
 		}
 	case 15:
 		if d[0] == '0' && d[1] == '0' && d[2] == '8' && d[3] == '6' && validSegment(d[4:]) {
-			start = st.plusBefore(start)
-			return st.mobile(start, end, grouped, keywordBefore(st.b, start))
+			return st.mobile(st.plusBefore(start), end, grouped)
 		}
 		if validLegacyID(d) {
 			if ctx := keywordBefore(st.b, start); ctx.kind() == kwResident {
@@ -187,9 +185,10 @@ func (st *state) plusBefore(start int) int {
 	return start
 }
 
-// mobile reports a mobile number unless the words before it, ctx, say it
-// is an order number, a trace id or a timestamp.
-func (st *state) mobile(start, end int, grouped bool, ctx context) bool {
+// mobile reports a mobile number unless the words before it say it is an
+// order number, a trace id or a timestamp.
+func (st *state) mobile(start, end int, grouped bool) bool {
+	ctx := keywordBefore(st.b, start)
 	k := ctx.kind()
 	if k.negative() {
 		return false

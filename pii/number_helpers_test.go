@@ -93,7 +93,7 @@ func (st *state) groupedRef(s, e int) int {
 			if prefix > 1 {
 				start = st.plusBefore(s)
 			}
-			if st.mobile(start, end, true, keywordBefore(b, start)) {
+			if st.mobile(start, end, true) {
 				return end
 			}
 		case shapeCard:
@@ -194,8 +194,9 @@ func shapeOfRef(gl []uint8) shape {
 	return shapeNone
 }
 
-// checkNumberHelpers holds escapeEnd, backslashBefore, parseSeq and
-// grouped to their references at every position of b.
+// checkNumberHelpers holds escapeEnd, backslashBefore, parseSeq (with
+// the groups' digit counts and shape key it adds) and grouped to their
+// references at every position of b.
 func checkNumberHelpers(t *testing.T, b []byte) {
 	t.Helper()
 	for s := 0; s <= len(b); s++ {
@@ -225,6 +226,30 @@ func checkNumberHelpers(t *testing.T, b []byte) {
 		parseSeqRef(&r, b, s, e)
 		if q.n != r.n || q.ng != r.ng || string(q.d[:q.n]) != string(r.d[:r.n]) || q.gl != r.gl || q.ge != r.ge {
 			t.Fatalf("parseSeq(%q, %d, %d) = %+v, reference %+v", b, s, e, q, r)
+		}
+		if q.ng >= 2 && q.ge[1]+1 < len(b) {
+			// The groups from the second group on, parsed afresh and
+			// taken on from q (which leaves what lies past q.ng as it was).
+			s2, e2 := q.ge[0]+1, q.ge[1]
+			var f seq
+			parseSeq(&f, b, s2, e2)
+			parseSeq(&q, b, s2, e2)
+			ng := f.ng
+			if q.n != f.n || q.ng != ng || string(q.d[:q.n]) != string(f.d[:f.n]) || string(q.gl[:ng]) != string(f.gl[:ng]) ||
+				!slices.Equal(q.ge[:ng], f.ge[:ng]) || string(q.gn[:ng]) != string(f.gn[:ng]) || q.key != f.key {
+				t.Fatalf("parseSeq(%q, %d, %d) after the group before = %+v, afresh %+v", b, s2, e2, q, f)
+			}
+			parseSeq(&q, b, s, e)
+		}
+		n := 0
+		for k := range q.ng {
+			n += int(q.gl[k])
+			if int(q.gn[k]) != n {
+				t.Fatalf("parseSeq(%q, %d, %d): gn %v, lengths %v", b, s, e, q.gn, q.gl)
+			}
+			if got, want := shapeKey(q.key>>(4*(q.ng-1-k))), shapeOfRef(q.gl[:k+1]); got != want {
+				t.Fatalf("parseSeq(%q, %d, %d): key %#x gives shape %d for %v, reference %d", b, s, e, q.key, got, q.gl[:k+1], want)
+			}
 		}
 	}
 	checkGrouped(t, b)

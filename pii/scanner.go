@@ -96,9 +96,13 @@ type state struct {
 	// cardSeen-1, if cardSeen > 0, starts one (cardNear).
 	noCardFrom, noCardTo int
 	cardSeen             int
-	// grp is the run of groups grouped goes through.
-	grp groupRun
-	// to is the end of the range the loop examines: grouped goes on to
+	// grp holds the groups grouped parsed last: a call at the start of
+	// their second group takes them on (parseSeq) instead of parsing
+	// them again.
+	grp seq
+	// groups is the run of groups walk goes through.
+	groups groupRun
+	// to is the end of the range the loop examines: walk goes on to
 	// the next group start only before it. The reference loop leaves it
 	// 0, and so examines each group start on its own.
 	to int
