@@ -2,7 +2,6 @@ package pii
 
 import (
 	"encoding/binary"
-	"math"
 	"math/bits"
 )
 
@@ -430,38 +429,17 @@ func (r *groupRun) keywordBefore(b []byte, start int) context {
 	return keywordBefore(b, start)
 }
 
-// runReach is how many bytes back from its end every keyword of the
-// kinds keep admits, as the trie holds it (plain and JSON-escaped),
-// holds a byte that is neither a digit nor a separator (' ' or '-'): a
-// run of groups holds none of those bytes, so no such keyword ends
-// within the first runReach-1 bytes of a run, counted from its end.
-func runReach(keep func(kwKind) bool) int {
-	reach := 0
-	for _, g := range keywordList {
-		if !keep(g.kind) {
-			continue
-		}
-		for _, w := range g.words {
-			for _, t := range []string{w, jsonEscape(w)} {
-				n := len(t)
-				for n > 0 && (isDigit(t[n-1]) || t[n-1] == ' ' || t[n-1] == '-') {
-					n--
-				}
-				if n == 0 {
-					return math.MaxInt // all of it could lie in a run
-				}
-				reach = max(reach, len(t)-n+1)
-			}
-		}
-	}
-	return reach
-}
-
-// cvvRunReach and kwRunReach are runReach for the CVV keywords and for
-// all keywords: 5 for "\u7801" (码).
-var (
-	cvvRunReach = runReach(func(k kwKind) bool { return k == kwCVV })
-	kwRunReach  = runReach(func(kwKind) bool { return true })
+// cvvRunReach and kwRunReach are how many bytes back from its end every
+// CVV keyword, and every keyword, holds a byte that is neither a digit
+// nor a separator (' ' or '-'), as the trie holds it (plain and
+// JSON-escaped): a run of groups holds none of those bytes, so no such
+// keyword ends within the first reach-1 bytes of a run, counted from its
+// end. Both are 5, for "\u7801" (码); TestRunReach works them out from
+// the keyword list (runReach). Constants, not worked out when the
+// package starts: the code that did so moved the hot loops about.
+const (
+	cvvRunReach = 5
+	kwRunReach  = 5
 )
 
 // shapesOf returns the shapes that groups of the lengths packed in key

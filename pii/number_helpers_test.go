@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -319,14 +320,47 @@ func TestShapesOf(t *testing.T) {
 	rec(nil)
 }
 
-// TestRunReach checks that no keyword is found before a group of a run
-// once the run holds cvvRunReach bytes (by cvvKeywordBefore: maybeCode
-// leaves out securityCode there) or kwRunReach bytes (by keywordBefore:
+// runReach is how many bytes back from its end every keyword of the
+// kinds keep admits, as the trie holds it (plain and JSON-escaped),
+// holds a byte that is neither a digit nor a separator (' ' or '-'), as
+// cvvRunReach and kwRunReach are for the CVV keywords and all keywords.
+func runReach(keep func(kwKind) bool) int {
+	reach := 0
+	for _, g := range keywordList {
+		if !keep(g.kind) {
+			continue
+		}
+		for _, w := range g.words {
+			for _, t := range []string{w, jsonEscape(w)} {
+				n := len(t)
+				for n > 0 && (isDigit(t[n-1]) || t[n-1] == ' ' || t[n-1] == '-') {
+					n--
+				}
+				if n == 0 {
+					return math.MaxInt // all of it could lie in a run
+				}
+				reach = max(reach, len(t)-n+1)
+			}
+		}
+	}
+	return reach
+}
+
+// TestRunReach checks cvvRunReach and kwRunReach against runReach, and
+// that no keyword is found before a group of a run once the run holds
+// cvvRunReach bytes (by cvvKeywordBefore: maybeCode leaves out
+// securityCode there) or kwRunReach bytes (by keywordBefore:
 // groupRun.keywordBefore answers at once) before the separator before
 // it, for every keyword the trie holds, in each case: the run starting
 // at each byte of the keyword's end that a run may hold (digits and
 // separators), then going on in groups.
 func TestRunReach(t *testing.T) {
+	if got := runReach(func(k kwKind) bool { return k == kwCVV }); cvvRunReach != got {
+		t.Fatalf("cvvRunReach = %d, the CVV keywords %d", cvvRunReach, got)
+	}
+	if got := runReach(func(kwKind) bool { return true }); kwRunReach != got {
+		t.Fatalf("kwRunReach = %d, the keywords %d", kwRunReach, got)
+	}
 	for _, c := range []byte(" -") {
 		if !cvvBefore[c] || isWord(c) {
 			t.Fatalf("%q: maybeCode takes separators for connectors before a code", c)
