@@ -288,12 +288,32 @@ func (st *state) walk(s, e int) int {
 	r := &st.groups
 	r.start(b, s, e)
 	r.extend(b, 0)
+	if r.maybeCode(s, e) {
+		st.securityCode(s, e)
+	}
+	// end is where the loop would resume, a separator, and examine the
+	// digits after it; k is how many groups it passed.
+	end, k := e, 1
+next:
 	for i := 0; ; {
-		end, k := 0, 0
-		if i == 0 || !groupStarts(b, s, e) {
-			goto alone
+		i += k
+		if !r.over && r.last-i < ahead-maxShapeGroups+1 {
+			// Parsed while the groups of the window are still a few
+			// starts ahead: read back from d (by luhn) just after they
+			// were written, the words of several groups would make the
+			// reads wait for the writes.
+			r.extend(b, i)
 		}
-		{
+		if i >= r.last {
+			// No group follows it in the run: its separator may start
+			// another run, or none.
+			return end
+		}
+		s, e = end+1, r.ge[i&ring]
+		if n := e - s; s >= st.to || n > 4 && n != 6 || n == 4 && r.sep == '-' && dateEnd(b, s) > 0 {
+			return end
+		}
+		if groupStarts(b, s, e) {
 			// The shapes the window's groups can start: in a run of
 			// groups of one length every window is alike, and few
 			// windows are common anywhere, so they are sorted out once
@@ -340,15 +360,15 @@ func (st *state) walk(s, e int) int {
 						start = st.plusBefore(s) // "+86 138 ..."
 					}
 					if st.mobile(start, end, true) {
-						goto found
+						continue next
 					}
 				case shapeCard:
 					if st.cardAfter(d, s, end, true, r.keywordBefore(b, s)) {
-						goto found
+						continue next
 					}
 				case shapeResident:
 					if residentIDDigits(d[:17], d[17]) == residentOK && st.resident(s, end, r.keywordBefore(b, s)) {
-						goto found
+						continue next
 					}
 				case shapeResident3X:
 					if residentIDDigits(d, b[end-1]) == residentOK && st.resident(s, end, r.keywordBefore(b, s)) {
@@ -357,31 +377,10 @@ func (st *state) walk(s, e int) int {
 				}
 			}
 		}
-	alone:
 		if r.maybeCode(s, e) {
 			st.securityCode(s, e)
 		}
 		end, k = e, 1
-	found:
-		// The loop would resume at end, a separator, and examine the
-		// digits after it.
-		i += k
-		if !r.over && r.last-i < ahead-maxShapeGroups+1 {
-			// Parsed while the groups of the window are still a few
-			// starts ahead: read back from d (by luhn) just after they
-			// were written, the words of several groups would make the
-			// reads wait for the writes.
-			r.extend(b, i)
-		}
-		if i >= r.last {
-			// No group follows it in the run: its separator may start
-			// another run, or none.
-			return end
-		}
-		s, e = end+1, r.ge[i&ring]
-		if n := e - s; s >= st.to || n > 4 && n != 6 || n == 4 && r.sep == '-' && dateEnd(b, s) > 0 {
-			return end
-		}
 	}
 }
 
