@@ -288,7 +288,7 @@ func (st *state) walk(s, e int) int {
 	r := &st.groups
 	r.start(b, s, e)
 	r.extend(b, 0)
-	if r.maybeCode(s, e) {
+	if n := e - s; n == 3 || n == 4 { // maybeCode, before the run
 		st.securityCode(s, e)
 	}
 	// end is where the loop would resume, a separator, and examine the
