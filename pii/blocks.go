@@ -344,7 +344,6 @@ func (st *state) runBlocks(i, to int, simd bool) int {
 	var evs batchEvents
 	var blk blockState
 	blk.to = to
-	st.to = to
 	for {
 		nb := min(batchBlocks, (len(full)-i)/64, (blk.to-i)/64)
 		if nb <= 0 {

@@ -111,7 +111,7 @@ type loopRun struct {
 
 func runLoop(b []byte, i, to, lastEnd int, run func(st *state, i, to int) int) loopRun {
 	var r loopRun
-	st := state{b: b, s: defaultScanner, lastEnd: lastEnd, emit: func(f Finding) { r.fs = append(r.fs, f) }}
+	st := state{b: b, s: defaultScanner, lastEnd: lastEnd, to: to, emit: func(f Finding) { r.fs = append(r.fs, f) }}
 	r.pos = run(&st, i, to)
 	r.lastEnd = st.lastEnd
 	return r

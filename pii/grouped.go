@@ -285,7 +285,10 @@ func (st *state) grouped(s, e int) int {
 // the groups and passes its checks is reported.
 func (st *state) walk(s, e int) int {
 	b := st.b
-	r := &st.groups
+	// The run is kept here, not in st: state is made for every scan,
+	// and clearing the run's two kilobytes there would cost the scans
+	// of short buffers, where no walk is made.
+	var r groupRun
 	r.start(b, s, e)
 	r.extend(b, 0)
 	if n := e - s; n == 3 || n == 4 { // maybeCode, before the run

@@ -100,11 +100,9 @@ type state struct {
 	// their second group takes them on (parseSeq) instead of parsing
 	// them again.
 	grp seq
-	// groups is the run of groups walk goes through.
-	groups groupRun
-	// to is the end of the range the loop examines: walk goes on to
-	// the next group start only before it. The reference loop leaves it
-	// 0, and so examines each group start on its own.
+	// to is the end of the range the loop examines (set by run): walk
+	// goes on to the next group start only before it. The reference loop leaves it 0, and so examines
+	// each group start on its own.
 	to int
 }
 
@@ -120,6 +118,7 @@ const (
 // reference loop (fastpath_test.go) would examine, in the same order, and
 // step over exactly what it would find nothing in.
 func (st *state) run(i, to int) int {
+	st.to = to
 	if haveSIMD {
 		return st.runBlocks(i, to, true)
 	}
@@ -142,7 +141,6 @@ func (st *state) run(i, to int) int {
 // event to the next but the set of those left.
 func (st *state) runWords(i, to int) int {
 	full := st.b
-	st.to = to
 	b := full[:to]
 	zero, at, lo, h := kZero, kAt, kLo7, kHi
 	trig, dig := kTrig, kDigit
