@@ -262,10 +262,11 @@ func (st *state) grouped(s, e int) int {
 		}
 	}
 	// Nothing starts here. The group is left to digitsTo, as on most
-	// calls, unless walk has a start to go on to: one that follows a
-	// separator (as b[s:e] must too, for a run), before st.to (never so
-	// in the reference loop), where the loop would come back to grouped
-	// (walk makes the rest of that test), with a group after it.
+	// calls, unless it follows ' ' or '-' (so that maybeCode judges it
+	// as digitsTo would), and walk has a start to go on to: the next
+	// one, before st.to (never so in the reference loop), where the loop
+	// would come back to grouped (walk makes the rest of that test),
+	// with a group after it.
 	if n := q.gl[1]; q.ng < 3 || n > 4 && n != 6 || s == 0 || b[s-1] != ' ' && b[s-1] != '-' || e+1 >= st.to {
 		return 0
 	}
@@ -286,8 +287,8 @@ func (st *state) grouped(s, e int) int {
 func (st *state) walk(s, e int) int {
 	b := st.b
 	// The run is kept here, not in st: state is made for every scan,
-	// and clearing the run's two kilobytes there would cost the scans
-	// of short buffers, where no walk is made.
+	// and clearing the run's 1.8 KB there would cost the scans of short
+	// buffers, where no walk is made.
 	var r groupRun
 	r.start(b, s, e)
 	r.extend(b, 0)
