@@ -200,8 +200,7 @@ func TestScanReaderReusesBuffers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A collection empties the pool; with none, every byte allocated
-	// counts.
+	// A collection empties the pool: none may run.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	scan()
 	var before, after runtime.MemStats
@@ -210,9 +209,13 @@ func TestScanReaderReusesBuffers(t *testing.T) {
 		scan()
 	}
 	runtime.ReadMemStats(&after)
-	// Without reuse each call allocates a 4 MiB chunk: 200 MiB.
-	if n := after.TotalAlloc - before.TotalAlloc; n > 4<<20 {
-		t.Errorf("50 scans of %d bytes allocated %d bytes", len(src), n)
+	// Without reuse each call allocates a 4 MiB chunk: 200 MiB. With it,
+	// a call that finds the pool's buffer kept by another processor (a
+	// goroutine moved by the scheduler) allocates one more, until each
+	// has one: two each at most.
+	limit := uint64(2*runtime.GOMAXPROCS(0))*(4<<20+64<<10) + 1<<20
+	if n := after.TotalAlloc - before.TotalAlloc; n > limit {
+		t.Errorf("50 scans of %d bytes allocated %d bytes, more than %d", len(src), n, limit)
 	}
 }
 
