@@ -151,10 +151,11 @@ func (st *state) classify(d []byte, start, end int, grouped bool) bool {
 func backslashBefore(b []byte, s int) bool {
 	x := binary.LittleEndian.Uint64(b[s-8:s]) ^ (ones * '\\')
 	// A byte of x is zero where b has a backslash; the test below sets
-	// the high bit of every zero byte (and perhaps of bytes above one),
-	// and of no byte when there is none.
+	// the high bit of exactly those bytes (no carry crosses a byte, as
+	// the shorter x-ones test's borrow would, marking the byte above a
+	// backslash at b[s-7]).
 	const places = 0x00ffffffffff0000 // bytes 2 to 6: b[s-6] to b[s-2]
-	return (x-ones)&^x&hi&places != 0
+	return ^((x&lo7+lo7)|x)&hi&places != 0
 }
 
 // escapeEnd returns the end of the JSON \uXXXX escape whose hex digits
