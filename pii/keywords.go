@@ -459,6 +459,9 @@ func cvvMatch(b []byte, p int) *keyword {
 	}
 	w := binary.LittleEndian.Uint64(b[p-7 : p+1])
 	last := lowerTab[b[p]]
+	// The loop is kwSearch's, written out again: shared as a function,
+	// which Go does not inline, it cost the 8 MB corpus 0.15% more
+	// instructions and a card and its code every 25 bytes 1.5%.
 	for i := cvvFirst[last]; i < cvvFirst[int(last)+1]; i++ {
 		c := &cvvCands[i]
 		if (w^c.tail)&c.mask != 0 {
