@@ -188,7 +188,10 @@ func shapeKey(key uint32) shape {
 // alone, their groups parsed into st.grp (parseSeq), which costs fewer
 // instructions than setting up a walk. Only when nothing starts at b[s:e]
 // and the loop would come back to grouped at the next group does walk go
-// on through the run ("6222 0212 3456 ...").
+// on through the run ("6222 0212 3456 ..."). walk judges each shape as
+// the loop below does, in a copy of its own: with walk's machinery for
+// the first start too, every mobile and card found at its first group
+// cost more (0.8% more instructions on the 8 MB corpus, 4% more time).
 func (st *state) grouped(s, e int) int {
 	b := st.b
 	if s > 0 && isWord(b[s-1]) && !escapedAt(b, s-1) { // joinedLeft, without the call
