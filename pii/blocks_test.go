@@ -191,6 +191,36 @@ func TestLoopsCorpus(t *testing.T) {
 	}
 }
 
+// TestCardSeenStartsCard checks that wherever a loop stands, the card the
+// state remembers (st.cardSeen, set by card searches and by plain cards
+// found) starts a card as cardAt sees one: security codes are answered
+// by it without a search.
+func TestCardSeenStartsCard(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 13); err != nil {
+		t.Fatal(err)
+	}
+	inputs := [][]byte{buf.Bytes()}
+	for _, unit := range []string{"cvv 123 4111111111111111 ", "x4111111111111111 cvv 123 _4111111111111111 cvv 123 ",
+		"\\u00314111111111111111 cvv 123 \\n4111111111111111 cvv 1234 \\u0031 4111111111111111 cvv: 123 ",
+		"4111 1111 1111 1111 cvv 123 4111-1111-1111-1111 cvc 4567 41111111111111111 cvv 123 "} {
+		inputs = append(inputs, bytes.Repeat([]byte(unit), 4096/len(unit)+1))
+	}
+	for _, b := range inputs {
+		for name, run := range loops() {
+			st := &state{b: b, s: defaultScanner, to: len(b)}
+			check := func() {
+				if c := st.cardSeen - 1; c >= 0 && !cardAt(b, c) {
+					t.Fatalf("%s on %q...: cardSeen-1 = %d, where no card starts (%q)", name, b[:min(len(b), 100)], c, b[c:min(len(b), c+20)])
+				}
+			}
+			st.emit = func(Finding) { check() }
+			run(st, 0, len(b))
+			check()
+		}
+	}
+}
+
 // TestStampMarks checks that every time stamp the bit rules mark starts
 // a stamp dateEnd ends 23 bytes on, as runBlocks takes it, for each way
 // of classifying, on generated text and on stamps at every offset to a
