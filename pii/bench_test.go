@@ -84,6 +84,7 @@ func BenchmarkAdversarial(b *testing.B) {
 		{"At", "a@b."},
 		{"LongLocal", strings.Repeat("a", 70) + "@"},
 		{"CVVKeywords", "cvv 123 "},
+		{"CVVCard", "cvv 123 4111111111111111 "},
 		{"Chinese", "您好，我的手机号是"},
 		{"Letters", "the quick brown fox jumps over the lazy dog "},
 	} {

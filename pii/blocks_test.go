@@ -173,7 +173,10 @@ func TestLoopsCorpus(t *testing.T) {
 		"\u5b89\u5168\u7801 1234 5678 9012 3456 7890 123 cvv2 4567 ",
 		"110105 19900307 002X 0212 3456 2024-05-19 1234 12 34 567 ",
 		"4111-1111-1111-1111-5 0086 138 0013 8000 138 0013 8000 1 ",
-		"4111 1111 1111 1111 cvv 123 4567 cvc2 1234-5678 \u7801 1234 5678 9012 ;"} {
+		"4111 1111 1111 1111 cvv 123 4567 cvc2 1234-5678 \u7801 1234 5678 9012 ;",
+		// A code before its card, the densest input: grouped turns the
+		// code away as the first group of nothing.
+		"cvv 123 4111111111111111 138 1234567 8000 "} {
 		inputs = append(inputs, bytes.Repeat([]byte(unit), 4096/len(unit)+1))
 	}
 	r := rand.New(rand.NewPCG(7, 8))
@@ -185,6 +188,36 @@ func TestLoopsCorpus(t *testing.T) {
 			ranges = append(ranges, [2]int{i, to})
 		}
 		checkLoops(t, in, ranges)
+	}
+}
+
+// TestCardSeenStartsCard checks that wherever a loop stands, the card the
+// state remembers (st.cardSeen, set by card searches and by plain cards
+// found) starts a card as cardAt sees one: security codes are answered
+// by it without a search.
+func TestCardSeenStartsCard(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, 1<<20, 13); err != nil {
+		t.Fatal(err)
+	}
+	inputs := [][]byte{buf.Bytes()}
+	for _, unit := range []string{"cvv 123 4111111111111111 ", "x4111111111111111 cvv 123 _4111111111111111 cvv 123 ",
+		"\\u00314111111111111111 cvv 123 \\n4111111111111111 cvv 1234 \\u0031 4111111111111111 cvv: 123 ",
+		"4111 1111 1111 1111 cvv 123 4111-1111-1111-1111 cvc 4567 41111111111111111 cvv 123 "} {
+		inputs = append(inputs, bytes.Repeat([]byte(unit), 4096/len(unit)+1))
+	}
+	for _, b := range inputs {
+		for name, run := range loops() {
+			st := &state{b: b, s: defaultScanner, to: len(b)}
+			check := func() {
+				if c := st.cardSeen - 1; c >= 0 && !cardAt(b, c) {
+					t.Fatalf("%s on %q...: cardSeen-1 = %d, where no card starts (%q)", name, b[:min(len(b), 100)], c, b[c:min(len(b), c+20)])
+				}
+			}
+			st.emit = func(Finding) { check() }
+			run(st, 0, len(b))
+			check()
+		}
 	}
 }
 

@@ -208,6 +208,14 @@ func (st *state) grouped(s, e int) int {
 		if b[s] != '1' {
 			return 0
 		}
+		// Three digits start only 3-4-4, and walk goes on only past a
+		// second group of at most six digits: before one of seven or more
+		// ("cvv 123 4111111111111111", a code and its card) nothing starts,
+		// and the groups are not parsed. (A mobile's second group ends at
+		// b[e+5], which is tested first.)
+		if i := e + 5; uint(i) < uint(len(b)) && isDigit(b[i]) && e+8 <= len(b) && nonDigitMask(binary.LittleEndian.Uint64(b[e:]))>>8 == 0 {
+			return 0
+		}
 	}
 	// The caller has seen a digit after the separator, so the second
 	// group is parsed whatever its length: one longer than 11 digits

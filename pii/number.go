@@ -275,6 +275,12 @@ func (st *state) cardAfter(d []byte, start, end int, grouped bool, ctx context) 
 	default:
 		return false
 	}
+	if !grouped && (start == 0 || !isWord(st.b[start-1])) {
+		// A plain run not glued to a word before it (and so in no
+		// escape) starts a card as cardAt sees one: the security codes
+		// after it are answered by it (st.cardNear), not by a search.
+		st.cardSeen = start + 1
+	}
 	return st.report(BankCard, start, end, conf, r, ctx.kw)
 }
 
