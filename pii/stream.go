@@ -32,10 +32,10 @@ const maxLookBehind = maxLocal + 8
 // tailRoom is the room left before each chunk's data for the bytes carried
 // over from the chunk before: those not yet handed on and the context
 // behind the loop. The loop stops at or past ctxAfter bytes short of a
-// chunk's end; what is kept starts at most ctxBefore bytes behind it (and
-// maxLookBehind, which is less), so at most ctxBefore+ctxAfter bytes are
-// carried; the rest is margin.
-const tailRoom = ctxBefore + ctxAfter + maxLookBehind
+// chunk's end, and everything up to maxLookBehind bytes behind it has
+// been handed on, so what is kept starts at most ctxBefore bytes behind
+// it: at most ctxBefore+ctxAfter bytes are carried.
+const tailRoom = ctxBefore + ctxAfter
 
 // ScanReader scans r in chunks and calls fn with every segment in order.
 // It stops at the first error from r or fn and returns it.
@@ -111,18 +111,11 @@ func (s *Scanner) ScanReader(r io.Reader, fn func(Segment) error) error {
 			s.putBuf(c.buf)
 			return c.err
 		}
-		next := c.buf[tailRoom : tailRoom+c.n]
-		if len(tail) <= tailRoom {
-			start := tailRoom - len(tail)
-			copy(c.buf[start:], tail)
-			next = c.buf[start : tailRoom+c.n]
-			ra.free <- cur
-			cur = c.buf
-		} else { // not expected (see tailRoom), but correct all the same
-			next = append(append(make([]byte, 0, len(tail)+c.n), tail...), next...)
-			ra.free <- c.buf
-		}
-		buf, eof = next, c.err != nil
+		start := tailRoom - len(tail)
+		copy(c.buf[start:], tail)
+		ra.free <- cur
+		cur = c.buf
+		buf, eof = cur[start:tailRoom+c.n], c.err != nil
 		base += int64(keep)
 		pos -= keep
 		emitted -= keep
