@@ -126,10 +126,12 @@ func (st *state) securityCode(s, e int) int {
 		// ends, and cardNear answers.
 		return e
 	}
-	if c := st.cardSeen - 1; c >= 0 && (c >= kwStart-256 && c < kwStart || c >= e && c < e+128) {
-		// The last card found is near (as st.cardNear would answer, without
-		// the call): of the codes that follow one card, most are reported so.
-	} else if !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
+	// The last card found may be near (as st.cardNear would answer,
+	// without the call): of the codes that follow one card, most are
+	// reported so.
+	c := st.cardSeen - 1
+	seen := c >= 0 && (c >= kwStart-256 && c < kwStart || c >= e && c < e+128)
+	if !seen && !st.cardNear(kwStart-256, kwStart) && !st.cardNear(e, e+128) {
 		return e
 	}
 	st.report(CardSecurityCode, s, e, 0.95, ReasonKeyword|ReasonCardNearby, k)
@@ -165,7 +167,7 @@ var cvvLast = func() (t [256]bool) {
 // connectors and the last bytes of CVV keywords.
 var cvvBefore = func() (t [256]bool) {
 	t = cvvLast
-	for _, c := range []byte(" \t:=\"'\\(#-\x9a\xaf\xbasaf") {
+	for _, c := range []byte(cvvConnectors + cvvLongerEnds) {
 		t[c] = true
 	}
 	return t
@@ -247,11 +249,14 @@ var cvvPair = func() (set [256 * 256 / 64]uint64) {
 	return set
 }()
 
+// cvvConnectors are the bytes cvvKeywordBefore skips one at a time.
+const cvvConnectors = " \t:=\"'\\(#-"
+
 // cvvConnector marks the ASCII connectors cvvPossible skips (one table
 // look-up instead of a switch: which of them stands before a short run
 // is anybody's guess, and a switch mispredicts).
 var cvvConnector = func() (t [256]bool) {
-	for _, c := range []byte(" \t:=\"'\\(#-") {
+	for _, c := range []byte(cvvConnectors) {
 		t[c] = true
 	}
 	return t
@@ -315,10 +320,14 @@ skip:
 	return k, p + 1 - len(k.text)
 }
 
-// cvvLonger marks the last bytes of the connectors of more than one byte
-// cvvKeywordBefore skips.
+// cvvLongerEnds are the last bytes of the connectors of more than one
+// byte that cvvKeywordBefore skips: "：是为" (EF BC 9A, E6 98 AF, E4 B8
+// BA), " is", and the same three JSON-escaped (\uff1a \u662f \u4e3a).
+const cvvLongerEnds = "\x9a\xaf\xbasaf"
+
+// cvvLonger marks cvvLongerEnds.
 var cvvLonger = func() (t [256]bool) {
-	for _, c := range []byte{0x9a, 0xaf, 0xba, 's', 'a', 'f'} {
+	for _, c := range []byte(cvvLongerEnds) {
 		t[c] = true
 	}
 	return t
@@ -449,7 +458,7 @@ func cardLast(b []byte, from, to int) int {
 }
 
 // cardFirst returns the first position in [from, to) that starts a card
-// number (cardAt), or to when none does: cardNear forwards, eight
+// number (cardAt), or to when none does: cardLast forwards, eight
 // positions at a time in the same way.
 func cardFirst(b []byte, from, to int) int {
 	from, to = max(from, 0), min(to, len(b))

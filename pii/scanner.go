@@ -101,8 +101,8 @@ type state struct {
 	// them again.
 	grp seq
 	// to is the end of the range the loop examines (set by run): walk
-	// goes on to the next group start only before it. The reference loop leaves it 0, and so examines
-	// each group start on its own.
+	// goes on to the next group start only before it. The reference loop
+	// leaves it 0, and so examines each group start on its own.
 	to int
 }
 
